@@ -1,0 +1,157 @@
+import { EmulatorError, fail } from '../errors';
+import { noContent, ok, type Handler, type RequestContext } from '../http/context';
+import { bucketNameProblem, parseTopology } from '../models/topologyFile';
+import { collectorView } from '../views/collector';
+
+/** The control API under /_emulator: a public contract (design.md §5), thin over the models like the rest. */
+
+type Json = Record<string, unknown>;
+
+function objectBody(ctx: RequestContext): Json {
+  const body = ctx.controlBody();
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) fail('invalid_value', 'The request body must be a JSON object.');
+  return body as Json;
+}
+
+function changed<T>(ctx: RequestContext, value: T): T {
+  ctx.state.onChange();
+  return value;
+}
+
+export const reset: Handler = async (ctx) => {
+  await ctx.state.reset();
+  return noContent();
+};
+
+export const state: Handler = async (ctx) => {
+  const s = ctx.state;
+  const buckets = await Promise.all(
+    (await s.cos.listBuckets()).map(async (name) => ({ name, authorized: s.cos.isAuthorized(name), objects: await s.cos.listObjects(name) })),
+  );
+  return ok({
+    region: s.topology.region,
+    account: s.topology.account,
+    clock: { now: s.clock.iso(), offsetSeconds: s.clock.offsetSeconds },
+    config: config(ctx),
+    topology: s.topology.data,
+    collectors: s.collectors.all().map((r) => collectorView(r, ctx.refs)),
+    buckets,
+    authorizations: [...s.cos.authorizations].sort(),
+    events: s.events.events,
+    faults: s.faults.faults,
+  });
+};
+
+export const clock: Handler = (ctx) => ok({ now: ctx.state.clock.iso(), offsetSeconds: ctx.state.clock.offsetSeconds });
+
+export const advanceClock: Handler = (ctx) => {
+  const body = objectBody(ctx);
+  const seconds = body.seconds;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > 10 * 365 * 86400) {
+    fail('invalid_value', `seconds must be a number from 0 to ${10 * 365 * 86400}; received ${JSON.stringify(seconds)?.slice(0, 40)}.`, { name: 'seconds', type: 'field' });
+  }
+  ctx.state.clock.advance(seconds);
+  ctx.state.collectors.settle();
+  return changed(ctx, ok({ now: ctx.state.clock.iso(), offsetSeconds: ctx.state.clock.offsetSeconds }));
+};
+
+export const addFault: Handler = (ctx) => ok(ctx.state.faults.add(ctx.controlBody()), 201);
+export const listFaults: Handler = (ctx) => ok({ faults: ctx.state.faults.faults });
+export const clearFaults: Handler = (ctx) => {
+  ctx.state.faults.clear();
+  return noContent();
+};
+
+export const requests: Handler = (ctx) => ok(ctx.state.counters.toJSON());
+export const clearRequests: Handler = (ctx) => {
+  ctx.state.counters.clear();
+  return noContent();
+};
+
+function config(ctx: RequestContext) {
+  return { ...ctx.state.collectors.settings, tokenLifetimeSeconds: ctx.state.iam.tokenLifetimeSeconds };
+}
+
+export const getConfig: Handler = (ctx) => ok(config(ctx));
+
+export const setConfig: Handler = (ctx) => {
+  const body = objectBody(ctx);
+  const allowed = ['pendingSeconds', 'deletingSeconds', 'tokenLifetimeSeconds'] as const;
+  const problems = Object.entries(body).flatMap(([key, value]) => {
+    if (!(allowed as readonly string[]).includes(key)) return [`unknown setting "${key}"; allowed: ${allowed.join(', ')}`];
+    const max = key === 'tokenLifetimeSeconds' ? 86400 : 3600;
+    const min = key === 'tokenLifetimeSeconds' ? 1 : 0;
+    return typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max ? [] : [`${key} must be a number from ${min} to ${max}; received ${JSON.stringify(value)?.slice(0, 40)}`];
+  });
+  if (problems.length > 0) throw new EmulatorError(problems.map((message) => ({ code: 'invalid_value' as const, message: `Configuration not changed: ${message}.` })));
+  const s = ctx.state;
+  if (body.pendingSeconds !== undefined) s.collectors.settings.pendingSeconds = body.pendingSeconds as number;
+  if (body.deletingSeconds !== undefined) s.collectors.settings.deletingSeconds = body.deletingSeconds as number;
+  if (body.tokenLifetimeSeconds !== undefined) s.iam.tokenLifetimeSeconds = body.tokenLifetimeSeconds as number;
+  return changed(ctx, ok(config(ctx)));
+};
+
+export const planLifecycle: Handler = (ctx) => {
+  const body = objectBody(ctx);
+  const outcome = body.outcome;
+  const count = body.count ?? 1;
+  if (outcome !== 'failed' && outcome !== 'stuck') fail('invalid_value', `outcome must be "failed" or "stuck"; received ${JSON.stringify(outcome)?.slice(0, 40)}.`, { name: 'outcome', type: 'field' });
+  if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > 10000) fail('invalid_value', 'count must be a whole number from 1 to 10000.', { name: 'count', type: 'field' });
+  for (let i = 0; i < (count as number); i++) ctx.state.collectors.planned.push(outcome);
+  return changed(ctx, ok({ planned: ctx.state.collectors.planned }));
+};
+
+export const replaceTopology: Handler = async (ctx) => {
+  const parsed = parseTopology(ctx.controlBody());
+  if (!parsed.ok) {
+    throw new EmulatorError(parsed.issues.map((i) => ({ code: 'invalid_value' as const, message: `Topology not loaded: ${i.path}: ${i.reason}.`, target: { name: i.path, type: 'field' as const } })));
+  }
+  const collectorsDeleted = await ctx.state.replaceTopology(parsed.topology);
+  return ok({ topology: ctx.state.topology.data, collectorsDeleted });
+};
+
+export const removeResource: Handler = (ctx) => {
+  const result = ctx.state.removeResource(ctx.params.id);
+  if (!result) fail('not_found', `No topology resource has id "${ctx.params.id}".`, { name: 'id', type: 'parameter', value: ctx.params.id });
+  return ok(result);
+};
+
+export const listBuckets: Handler = async (ctx) =>
+  ok({ buckets: (await ctx.state.cos.listBuckets()).map((name) => ({ name, authorized: ctx.state.cos.isAuthorized(name) })) });
+
+export const createBucket: Handler = async (ctx) => {
+  const body = objectBody(ctx);
+  const name = body.name;
+  if (typeof name !== 'string') fail('missing_field', 'name is required: the bucket name.', { name: 'name', type: 'field' });
+  const problem = bucketNameProblem(name);
+  if (problem) fail('invalid_value', `${problem}.`, { name: 'name', type: 'field', value: name.slice(0, 80) });
+  if (body.authorized !== undefined && typeof body.authorized !== 'boolean') fail('invalid_value', 'authorized must be a boolean.', { name: 'authorized', type: 'field' });
+  if (await ctx.state.cos.bucketExists(name)) fail('bucket_conflict', `Bucket "${name}" already exists.`, { name: 'name', type: 'field', value: name });
+  await ctx.state.cos.createBucket(name);
+  if (body.authorized !== false) ctx.state.cos.authorizations.add(name);
+  return changed(ctx, ok({ name, authorized: ctx.state.cos.isAuthorized(name) }, 201));
+};
+
+export const deleteBucket: Handler = async (ctx) => {
+  if (!(await ctx.state.cos.bucketExists(ctx.params.name))) fail('bucket_not_found', `Bucket "${ctx.params.name}" does not exist.`, { name: 'name', type: 'parameter', value: ctx.params.name });
+  await ctx.state.cos.deleteBucket(ctx.params.name);
+  return changed(ctx, noContent());
+};
+
+export const listAuthorizations: Handler = (ctx) => ok({ authorizations: [...ctx.state.cos.authorizations].sort() });
+
+export const addAuthorization: Handler = (ctx) => {
+  const bucket = objectBody(ctx).bucket;
+  if (typeof bucket !== 'string' || (bucket !== '*' && bucketNameProblem(bucket))) {
+    fail('invalid_value', 'bucket must be a bucket name, or "*" for every bucket of the COS instance.', { name: 'bucket', type: 'field' });
+  }
+  ctx.state.cos.authorizations.add(bucket);
+  return changed(ctx, ok({ authorizations: [...ctx.state.cos.authorizations].sort() }, 201));
+};
+
+export const removeAuthorization: Handler = (ctx) => {
+  if (!ctx.state.cos.authorizations.delete(ctx.params.bucket)) {
+    fail('not_found', `No authorization for "${ctx.params.bucket}".`, { name: 'bucket', type: 'parameter', value: ctx.params.bucket });
+  }
+  return changed(ctx, noContent());
+};

@@ -1,0 +1,4 @@
+export { startEmulator, loadTopology, DEFAULT_TOPOLOGY } from './server';
+export type { EmulatorOptions, EmulatorEndpoints, RunningEmulator } from './server';
+export { MIN_API_VERSION } from './http/vpcRules';
+export { ERROR_STATUS } from './errors';

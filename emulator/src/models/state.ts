@@ -1,0 +1,108 @@
+import { Clock } from './clock';
+import { CollectorModel, CollectorsSnapshot } from './collectors';
+import { CosModel, HmacKeys } from './cos';
+import { EventLog, ServiceEvent } from './events';
+import { FaultModel } from './faults';
+import { IamModel, IamSnapshot } from './iam';
+import { RequestCounters } from './requestCounters';
+import { TopologyModel } from './topology';
+import type { Topology } from './topologyTypes';
+
+/** Everything `--state DIR` keeps across restarts (COS objects live beside it, in s3rver's directory). */
+export interface PersistedState {
+  format: 1;
+  seed: Topology;
+  topology: Topology;
+  clockOffsetMs: number;
+  iam: IamSnapshot;
+  hmac: HmacKeys;
+  authorizations: string[];
+  collectors: CollectorsSnapshot;
+  events: ServiceEvent[];
+}
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+/** The emulator's whole state, one object per model; the handlers only ever talk to these. */
+export class EmulatorState {
+  readonly clock: Clock;
+  readonly iam: IamModel;
+  readonly cos: CosModel;
+  readonly collectors: CollectorModel;
+  readonly faults = new FaultModel();
+  readonly counters = new RequestCounters();
+  readonly events: EventLog;
+  private seed: Topology;
+  private current: TopologyModel;
+  /** Called after every change that persistence should see. */
+  onChange: () => void = () => undefined;
+
+  constructor(seed: Topology, options: { cosDirectory?: string; apiKey?: string; saved?: PersistedState }) {
+    const saved = options.saved;
+    this.seed = copy(saved?.seed ?? seed);
+    this.current = new TopologyModel(copy(saved?.topology ?? seed));
+    this.clock = new Clock(saved?.clockOffsetMs ?? 0);
+    this.events = new EventLog(this.clock, saved?.events);
+    this.iam = new IamModel(this.clock, this.current.account, saved?.iam, options.apiKey);
+    this.cos = new CosModel({ directory: options.cosDirectory, hmac: saved?.hmac });
+    for (const name of saved?.authorizations ?? []) this.cos.authorizations.add(name);
+    this.collectors = new CollectorModel(this.clock, () => this.current, this.cos, this.events, saved?.collectors);
+  }
+
+  get topology(): TopologyModel {
+    return this.current;
+  }
+
+  /** Creates the topology's buckets that do not exist yet and records their authorizations. */
+  async seedBuckets(topology: Topology): Promise<void> {
+    for (const bucket of topology.buckets) {
+      if (!(await this.cos.bucketExists(bucket.name))) await this.cos.createBucket(bucket.name);
+      if (bucket.authorized) this.cos.authorizations.add(bucket.name);
+    }
+  }
+
+  /** Back to the seeded topology: no collectors, empty buckets, no faults, counters at zero; config is kept. */
+  async reset(): Promise<void> {
+    this.collectors.clear();
+    this.cos.wipe();
+    this.faults.clear();
+    this.counters.clear();
+    this.events.clear();
+    this.current = new TopologyModel(copy(this.seed));
+    await this.seedBuckets(this.seed);
+    this.onChange();
+  }
+
+  /** A new topology becomes the seed; collectors whose targets vanished are auto-deleted. */
+  async replaceTopology(topology: Topology): Promise<string[]> {
+    this.seed = copy(topology);
+    this.current = new TopologyModel(copy(topology));
+    const gone = this.collectors.all().filter((c) => !this.current.exists(c.target)).map((c) => c.target.id);
+    const removed = this.collectors.autoDelete(new Set(gone));
+    await this.seedBuckets(topology);
+    this.onChange();
+    return removed;
+  }
+
+  removeResource(id: string): { removed: string[]; collectorsDeleted: string[] } | undefined {
+    const removed = this.current.remove(id);
+    if (!removed) return undefined;
+    const collectorsDeleted = this.collectors.autoDelete(new Set(removed));
+    this.onChange();
+    return { removed, collectorsDeleted };
+  }
+
+  persisted(): PersistedState {
+    return {
+      format: 1,
+      seed: this.seed,
+      topology: this.current.data,
+      clockOffsetMs: this.clock.offsetSeconds * 1000,
+      iam: this.iam.snapshot(),
+      hmac: this.cos.hmac,
+      authorizations: [...this.cos.authorizations],
+      collectors: this.collectors.snapshot(),
+      events: this.events.events,
+    };
+  }
+}

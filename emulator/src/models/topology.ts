@@ -1,0 +1,209 @@
+import { parseCrn } from './ids';
+import type {
+  Instance,
+  NetworkAttachment,
+  NetworkInterface,
+  Subnet,
+  TargetType,
+  Topology,
+  VirtualNetworkInterface,
+  Vpc,
+} from './topologyTypes';
+
+export interface TargetRef {
+  type: TargetType;
+  id: string;
+}
+
+/** Why a target reference did not resolve: unknown, or of a kind/form the API does not take. */
+export type TargetLookup = { ok: true; target: TargetRef } | { ok: false; reason: 'not_found' | 'unsupported'; message: string };
+
+const CRN_TYPES: Record<string, TargetType> = {
+  vpc: 'vpc',
+  subnet: 'subnet',
+  instance: 'instance',
+  'virtual-network-interface': 'virtual_network_interface',
+};
+
+/** Read-only topology with indexes; `remove` is the only mutation (the control API's "remove a resource"). */
+export class TopologyModel {
+  private readonly vpcs = new Map<string, Vpc>();
+  private readonly subnets = new Map<string, Subnet>();
+  private readonly instances = new Map<string, Instance>();
+  private readonly nics = new Map<string, NetworkInterface>();
+  private readonly attachments = new Map<string, NetworkAttachment>();
+  private readonly vnis = new Map<string, VirtualNetworkInterface>();
+
+  constructor(readonly data: Topology) {
+    this.reindex();
+  }
+
+  private reindex(): void {
+    const fill = <T extends { id: string }>(map: Map<string, T>, items: T[]) => {
+      map.clear();
+      for (const item of items) map.set(item.id, item);
+    };
+    fill(this.vpcs, this.data.vpcs);
+    fill(this.subnets, this.data.subnets);
+    fill(this.instances, this.data.instances);
+    fill(this.nics, this.data.networkInterfaces);
+    fill(this.attachments, this.data.networkAttachments);
+    fill(this.vnis, this.data.virtualNetworkInterfaces);
+  }
+
+  get region(): string {
+    return this.data.region;
+  }
+
+  get account(): string {
+    return this.data.account;
+  }
+
+  vpc(id: string): Vpc | undefined {
+    return this.vpcs.get(id);
+  }
+  subnet(id: string): Subnet | undefined {
+    return this.subnets.get(id);
+  }
+  instance(id: string): Instance | undefined {
+    return this.instances.get(id);
+  }
+  networkInterface(id: string): NetworkInterface | undefined {
+    return this.nics.get(id);
+  }
+  attachment(id: string): NetworkAttachment | undefined {
+    return this.attachments.get(id);
+  }
+  vni(id: string): VirtualNetworkInterface | undefined {
+    return this.vnis.get(id);
+  }
+
+  resourceGroup(id: string) {
+    return this.data.resourceGroups.find((g) => g.id === id);
+  }
+
+  defaultResourceGroup() {
+    return this.data.resourceGroups.find((g) => g.isDefault) ?? this.data.resourceGroups[0];
+  }
+
+  interfacesOf(instanceId: string): NetworkInterface[] {
+    return this.data.networkInterfaces.filter((n) => n.instanceId === instanceId);
+  }
+
+  attachmentsOf(instanceId: string): NetworkAttachment[] {
+    return this.data.networkAttachments.filter((a) => a.instanceId === instanceId);
+  }
+
+  /** The kind of a known id, or undefined. */
+  typeOf(id: string): TargetType | undefined {
+    if (this.vpcs.has(id)) return 'vpc';
+    if (this.subnets.has(id)) return 'subnet';
+    if (this.instances.has(id)) return 'instance';
+    if (this.nics.has(id)) return 'network_interface';
+    if (this.attachments.has(id)) return 'instance_network_attachment';
+    if (this.vnis.has(id)) return 'virtual_network_interface';
+    return undefined;
+  }
+
+  /** The VPC a target lives in. */
+  vpcOf(target: TargetRef): string {
+    switch (target.type) {
+      case 'vpc':
+        return target.id;
+      case 'subnet':
+        return this.subnets.get(target.id)!.vpcId;
+      case 'instance':
+        return this.instances.get(target.id)!.vpcId;
+      case 'network_interface':
+        return this.instances.get(this.nics.get(target.id)!.instanceId)!.vpcId;
+      case 'instance_network_attachment':
+        return this.instances.get(this.attachments.get(target.id)!.instanceId)!.vpcId;
+      case 'virtual_network_interface':
+        return this.vnis.get(target.id)!.vpcId;
+    }
+  }
+
+  nameOf(target: TargetRef): string {
+    const all = { vpc: this.vpcs, subnet: this.subnets, instance: this.instances, network_interface: this.nics, instance_network_attachment: this.attachments, virtual_network_interface: this.vnis };
+    return all[target.type].get(target.id)?.name ?? '';
+  }
+
+  exists(target: TargetRef): boolean {
+    return this.typeOf(target.id) === target.type;
+  }
+
+  byId(id: string): TargetLookup {
+    const type = this.typeOf(id);
+    return type ? { ok: true, target: { type, id } } : { ok: false, reason: 'not_found', message: `no VPC, subnet, instance, network interface, network attachment or virtual network interface has id "${id}"` };
+  }
+
+  byCrn(value: string): TargetLookup {
+    const parsed = parseCrn(value);
+    if (!parsed) return { ok: false, reason: 'unsupported', message: `"${value}" is not a VPC infrastructure CRN (crn:v1:bluemix:public:is:<location>:a/<account>::<type>:<id>)` };
+    const type = CRN_TYPES[parsed.type];
+    if (!type) {
+      return { ok: false, reason: 'unsupported', message: `CRN type "${parsed.type}" cannot be a flow log collector target; allowed: ${Object.keys(CRN_TYPES).join(', ')} (network interfaces and attachments are targeted by id or href)` };
+    }
+    const found = this.typeOf(parsed.id) === type ? { type, id: parsed.id } : undefined;
+    if (!found || parsed.account !== this.account || !parsed.location.startsWith(this.region)) {
+      return { ok: false, reason: 'not_found', message: `no ${type} with CRN "${value}" in region ${this.region}` };
+    }
+    return { ok: true, target: found };
+  }
+
+  /** An href names its kind by path: /v1/vpcs/{id}, /v1/instances/{i}/network_interfaces/{id}, … */
+  byHref(value: string): TargetLookup {
+    let path: string;
+    try {
+      path = new URL(value).pathname;
+    } catch {
+      return { ok: false, reason: 'unsupported', message: `"${value}" is not a URL` };
+    }
+    const patterns: Array<[RegExp, TargetType]> = [
+      [/^\/v1\/vpcs\/([^/]+)$/, 'vpc'],
+      [/^\/v1\/subnets\/([^/]+)$/, 'subnet'],
+      [/^\/v1\/instances\/([^/]+)$/, 'instance'],
+      [/^\/v1\/instances\/[^/]+\/network_interfaces\/([^/]+)$/, 'network_interface'],
+      [/^\/v1\/instances\/[^/]+\/network_attachments\/([^/]+)$/, 'instance_network_attachment'],
+      [/^\/v1\/virtual_network_interfaces\/([^/]+)$/, 'virtual_network_interface'],
+    ];
+    for (const [re, type] of patterns) {
+      const m = re.exec(path);
+      if (!m) continue;
+      const id = decodeURIComponent(m[1]);
+      // An instance on network attachments shows each attachment as a read-only network interface with the same id.
+      if (type === 'network_interface' && this.attachments.has(id)) return { ok: true, target: { type: 'instance_network_attachment', id } };
+      if (this.typeOf(id) === type) return { ok: true, target: { type, id } };
+      return { ok: false, reason: 'not_found', message: `no ${type} at href "${value}"` };
+    }
+    return { ok: false, reason: 'unsupported', message: `href "${value}" does not name a VPC, subnet, instance, network interface, network attachment or virtual network interface` };
+  }
+
+  /**
+   * Removes a resource and everything inside it (a VPC's subnets and instances, an instance's interfaces, a subnet's
+   * interfaces). Returns every id that disappeared, so collectors targeting any of them can be auto-deleted.
+   */
+  remove(id: string): string[] | undefined {
+    const type = this.typeOf(id);
+    if (!type) return undefined;
+    const gone = new Set<string>([id]);
+    const d = this.data;
+    if (type === 'vpc') {
+      for (const x of [...d.subnets, ...d.instances, ...d.virtualNetworkInterfaces]) if (x.vpcId === id) gone.add(x.id);
+    }
+    if (type === 'subnet') {
+      for (const x of [...d.networkInterfaces, ...d.networkAttachments, ...d.virtualNetworkInterfaces]) if (x.subnetId === id) gone.add(x.id);
+    }
+    for (const x of [...d.networkInterfaces, ...d.networkAttachments]) if (gone.has(x.instanceId)) gone.add(x.id);
+    for (const a of d.networkAttachments) if (gone.has(a.id)) gone.add(a.vniId);
+    for (const v of d.virtualNetworkInterfaces) if (v.attachmentId && gone.has(v.id)) gone.add(v.attachmentId);
+    d.vpcs = d.vpcs.filter((x) => !gone.has(x.id));
+    d.subnets = d.subnets.filter((x) => !gone.has(x.id));
+    d.instances = d.instances.filter((x) => !gone.has(x.id));
+    d.networkInterfaces = d.networkInterfaces.filter((x) => !gone.has(x.id));
+    d.networkAttachments = d.networkAttachments.filter((x) => !gone.has(x.id));
+    d.virtualNetworkInterfaces = d.virtualNetworkInterfaces.filter((x) => !gone.has(x.id));
+    this.reindex();
+    return [...gone];
+  }
+}

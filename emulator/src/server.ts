@@ -1,0 +1,218 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { EmulatorError, IamError } from './errors';
+import { Reply, RequestContext } from './http/context';
+import { Router } from './http/router';
+import { checkVpcRequest } from './http/vpcRules';
+import { traceId } from './models/ids';
+import { StateDirectory } from './models/persistence';
+import { EmulatorState } from './models/state';
+import { parseTopology } from './models/topologyFile';
+import type { Topology } from './models/topologyTypes';
+import { ROUTES } from './routes';
+
+export interface EmulatorOptions {
+  /** Port for IAM, the VPC API and the control API; 0 picks a free one. @default 0 */
+  port?: number;
+  /** Port for COS (s3rver); 0 picks a free one. @default 0 */
+  cosPort?: number;
+  /** Topology: a parsed object, or a file path. @default the bundled use-case-1 topology */
+  topology?: unknown;
+  /** Directory that keeps state across restarts. @default none: state lives in memory and a temp dir */
+  stateDir?: string;
+  /** An API key to accept besides the generated one (persisted with the state). */
+  apiKey?: string;
+  /** Seconds a collector stays `pending` / `deleting` before it lands. @default 1 each */
+  pendingSeconds?: number;
+  deletingSeconds?: number;
+  /** Where unexpected errors are reported. @default stderr */
+  log?: (line: string) => void;
+}
+
+/** The line `ibm-flowlogs emulator` prints first: the provider's config keys of the same names take these values. */
+export interface EmulatorEndpoints {
+  vpcEndpoint: string;
+  iamEndpoint: string;
+  cosEndpoint: string;
+  controlEndpoint: string;
+  region: string;
+  apiKey: string;
+  cosAccessKeyId: string;
+  cosSecretAccessKey: string;
+}
+
+export interface RunningEmulator {
+  endpoints: EmulatorEndpoints;
+  state: EmulatorState;
+  /** Saves state (with a state directory), closes every connection and stops COS. */
+  close(): Promise<void>;
+}
+
+const BODY_LIMIT = 1024 * 1024;
+// Compiled to dist/emulator/src: the topologies stay in the source tree.
+export const DEFAULT_TOPOLOGY = resolve(__dirname, '../../../emulator/topologies/use-case-1.json');
+
+export function loadTopology(source: unknown): Topology {
+  const raw = typeof source === 'string' ? JSON.parse(readFileSync(source, 'utf8')) : source;
+  const parsed = parseTopology(raw);
+  if (!parsed.ok) {
+    const where = typeof source === 'string' ? source : 'topology';
+    throw new Error(`${where} is not a valid topology:\n${parsed.issues.map((i) => `  ${i.path || '(root)'}: ${i.reason}`).join('\n')}`);
+  }
+  return parsed.topology;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= BODY_LIMIT) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > BODY_LIMIT ? 'too-large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const headers: Record<string, string> = { ...reply.headers };
+  let payload: string | undefined;
+  if (reply.body !== undefined) {
+    payload = JSON.stringify(reply.body);
+    headers['content-type'] = 'application/json; charset=utf-8';
+    headers['content-length'] = String(Buffer.byteLength(payload));
+  }
+  res.writeHead(reply.status, headers);
+  res.end(payload);
+}
+
+function errorReply(error: unknown, trace: string, url: string, log: (line: string) => void): Reply {
+  if (error instanceof EmulatorError) return { status: error.status, body: error.body(trace), headers: { 'x-request-id': trace, ...error.headers } };
+  if (error instanceof IamError) return { status: error.status, body: error.body(trace, url) };
+  log(`emulator: unexpected error (trace ${trace}): ${(error as Error)?.stack ?? String(error)}`);
+  const internal = new EmulatorError({ code: 'internal_error', message: `The emulator failed unexpectedly; trace ${trace}.` });
+  return { status: 500, body: internal.body(trace) };
+}
+
+const FAULT_ERRORS = {
+  '429': { code: 'too_many_requests', message: 'Rate limit exceeded. Retry after the time given in Retry-After.' },
+  '500': { code: 'internal_error', message: 'Internal error (injected by the emulator).' },
+  '503': { code: 'service_unavailable', message: 'The service is temporarily unavailable (injected by the emulator).' },
+} as const;
+
+/** Starts the local IBM Cloud: IAM + VPC API + control API on one port, COS on another. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const dir = options.stateDir ? new StateDirectory(options.stateDir) : undefined;
+  const saved = dir?.load();
+  const seed = saved ? saved.seed : loadTopology(options.topology ?? DEFAULT_TOPOLOGY);
+  const state = new EmulatorState(seed, { cosDirectory: dir?.cosDirectory, apiKey: options.apiKey, saved });
+  if (options.pendingSeconds !== undefined) state.collectors.settings.pendingSeconds = options.pendingSeconds;
+  if (options.deletingSeconds !== undefined) state.collectors.settings.deletingSeconds = options.deletingSeconds;
+  await state.cos.start(options.cosPort ?? 0);
+  if (!saved) await state.seedBuckets(seed);
+
+  // Saves are coalesced: a burst of changes costs one write.
+  let saveTimer: NodeJS.Timeout | undefined;
+  const saveNow = () => {
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = undefined;
+    dir?.save(state.persisted());
+  };
+  if (dir) {
+    state.onChange = () => {
+      saveTimer ??= setTimeout(saveNow, 25);
+    };
+    saveNow();
+  }
+
+  const router = new Router(ROUTES);
+  let base = '';
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const trace = traceId();
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', base);
+    const match = router.match(method, url.pathname);
+    const api = match.kind === 'found' ? match.route.api : undefined;
+    if (api !== 'control') state.counters.count(method, match.kind === 'found' ? match.route.path : '(no route)');
+
+    const fault = api === 'control' ? undefined : state.faults.take(method, url.pathname);
+    if (fault) state.counters.faultsFired += 1;
+    if (fault?.kind === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'latency') await new Promise((r) => setTimeout(r, fault.latencyMs ?? 0));
+    if (fault && (fault.kind === '429' || fault.kind === '500' || fault.kind === '503')) {
+      const error = new EmulatorError(FAULT_ERRORS[fault.kind], fault.kind === '429' ? { 'retry-after': String(fault.retryAfter ?? 1) } : {});
+      send(res, { status: error.status, body: error.body(trace), headers: error.headers });
+      return;
+    }
+
+    let reply: Reply;
+    try {
+      const body = await readBody(req);
+      if (body === 'too-large') throw new EmulatorError({ code: 'request_too_large', message: `The request body is larger than ${BODY_LIMIT} bytes.` });
+      if (match.kind === 'none') throw new EmulatorError({ code: 'not_found', message: `No API at ${method} ${url.pathname}.` });
+      if (match.kind === 'method') {
+        throw new EmulatorError({ code: 'method_not_allowed', message: `${method} is not allowed on ${url.pathname}; allowed: ${match.allowed.join(', ')}.` }, { allow: match.allowed.join(', ') });
+      }
+      const ctx = new RequestContext(method, url.pathname, match.params, url.searchParams, req.headers, body, state, base);
+      if (api === 'vpc') checkVpcRequest(ctx);
+      reply = await match.route.handler(ctx);
+    } catch (error) {
+      reply = errorReply(error, trace, url.toString(), log);
+    }
+    // A create that succeeded but whose answer never arrives: the client cannot tell it from a dropped request.
+    if (fault?.kind === 'lost-response') {
+      req.socket.destroy();
+      return;
+    }
+    send(res, reply);
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      if (!res.headersSent) send(res, errorReply(error, traceId(), req.url ?? '', log));
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    if (saveTimer) clearTimeout(saveTimer);
+    await state.cos.stop();
+    throw new Error(`cannot listen on 127.0.0.1:${options.port ?? 0}: ${(error as Error).message}`);
+  }
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const endpoints: EmulatorEndpoints = {
+    vpcEndpoint: base,
+    iamEndpoint: base,
+    cosEndpoint: state.cos.endpoint,
+    controlEndpoint: `${base}/_emulator`,
+    region: state.topology.region,
+    apiKey: state.iam.apiKey,
+    cosAccessKeyId: state.cos.hmac.accessKeyId,
+    cosSecretAccessKey: state.cos.hmac.secretAccessKey,
+  };
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      if (dir) saveNow();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await state.cos.stop();
+    })();
+    return closing;
+  };
+  return { endpoints, state, close };
+}

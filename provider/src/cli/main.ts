@@ -1,0 +1,34 @@
+import { EMULATOR_HELP, emulatorCommand } from './emulatorCommand';
+
+const HELP = `ibm-flowlogs <command> [options]
+
+Commands:
+  emulator   run the local IBM Cloud emulator (IAM, VPC API, COS) on loopback
+
+Run "ibm-flowlogs <command> --help" for a command's options.
+${'\n'}${EMULATOR_HELP}`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+  emulator: emulatorCommand,
+};
+
+/** Entry point of provider/bin/ibm-flowlogs: dispatches by command name; errors end with exit 2 and a message. */
+export async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(HELP);
+    return;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`ibm-flowlogs: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  try {
+    await command(rest);
+  } catch (error) {
+    process.stderr.write(`ibm-flowlogs ${name}: ${(error as Error).message}\n`);
+    process.exitCode = 2;
+  }
+}
