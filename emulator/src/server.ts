@@ -55,7 +55,15 @@ const BODY_LIMIT = 1024 * 1024;
 export const DEFAULT_TOPOLOGY = resolve(__dirname, '../../../emulator/topologies/use-case-1.json');
 
 export function loadTopology(source: unknown): Topology {
-  const raw = typeof source === 'string' ? JSON.parse(readFileSync(source, 'utf8')) : source;
+  let raw = source;
+  if (typeof source === 'string') {
+    const text = readFileSync(source, 'utf8');
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`${source} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
   const parsed = parseTopology(raw);
   if (!parsed.ok) {
     const where = typeof source === 'string' ? source : 'topology';
@@ -137,7 +145,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', base);
     const match = router.match(method, url.pathname);
-    const api = match.kind === 'found' ? match.route.api : undefined;
+    // Any /_emulator path is a control call (even a mistyped one): never counted, never faulted.
+    const isControl = url.pathname === '/_emulator' || url.pathname.startsWith('/_emulator/');
+    const api = match.kind === 'found' ? match.route.api : isControl ? 'control' : undefined;
     if (api !== 'control') state.counters.count(method, match.kind === 'found' ? match.route.path : '(no route)');
 
     const fault = api === 'control' ? undefined : state.faults.take(method, url.pathname);
@@ -149,7 +159,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (fault?.kind === 'latency') await new Promise((r) => setTimeout(r, fault.latencyMs ?? 0));
     if (fault && (fault.kind === '429' || fault.kind === '500' || fault.kind === '503')) {
       const error = new EmulatorError(FAULT_ERRORS[fault.kind], fault.kind === '429' ? { 'retry-after': String(fault.retryAfter ?? 1) } : {});
-      send(res, { status: error.status, body: error.body(trace), headers: error.headers });
+      send(res, { status: error.status, body: error.body(trace), headers: { 'x-request-id': trace, ...error.headers } });
       return;
     }
 

@@ -1,3 +1,4 @@
+import { fail } from '../errors';
 import type { ApiKind, Handler } from './context';
 
 export interface RouteSpec {
@@ -44,7 +45,12 @@ export class Router {
       }
       const params: Record<string, string> = {};
       route.keys.forEach((key, i) => {
-        params[key] = decodeURIComponent(m[i + 1]);
+        try {
+          params[key] = decodeURIComponent(m[i + 1]);
+        } catch {
+          // A malformed escape (`%E0%A4%A`) is the client's mistake: 400 in IBM's body, not an internal error.
+          fail('invalid_request', `The path segment "${m[i + 1].slice(0, 80)}" is not valid percent-encoding.`, { name: key, type: 'parameter', value: m[i + 1].slice(0, 80) });
+        }
       });
       return { kind: 'found', route, params };
     }

@@ -291,7 +291,9 @@ class BodyCheck {
   readonly problems: ErrorDetail[] = [];
 
   add(code: ErrorDetail['code'], name: string, message: string, value?: unknown): void {
-    this.problems.push({ code, message, target: { name, type: 'field', ...(value === undefined ? {} : { value }) } });
+    // The body as a whole (name '') has no field to point at.
+    const target = name === '' ? undefined : { name, type: 'field' as const, ...(value === undefined ? {} : { value }) };
+    this.problems.push({ code, message, ...(target ? { target } : {}) });
   }
 
   object(value: unknown, name: string): value is Json {

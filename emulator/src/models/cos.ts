@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomSecret } from './ids';
+import { patchListObjectsV2, verifySignatureV4 } from './s3rverFixes';
 
 // s3rver ships no types; these are the parts of its API the emulator uses.
 interface S3rverStore {
@@ -16,6 +17,8 @@ interface S3rverStore {
 interface S3rverInstance {
   store: S3rverStore;
   httpServer?: Server;
+  /** Koa's middleware list, composed when the server starts. */
+  middleware: unknown[];
   run(): Promise<{ port: number }>;
   close(): Promise<void>;
 }
@@ -55,6 +58,9 @@ export class CosModel {
     DUMMY_ACCOUNT.revokeAccessKey('S3RVER');
     DUMMY_ACCOUNT.createKeyPair(this.hmac.accessKeyId, this.hmac.secretAccessKey);
     this.server = new S3rver({ address: '127.0.0.1', port, silent: true, directory: this.directory, vhostBuckets: false });
+    // s3rver checks no V4 signature and serves unsigned requests; see s3rverFixes.ts.
+    this.server.middleware.unshift(verifySignatureV4);
+    patchListObjectsV2();
     const address = await this.server.run();
     this.endpoint = `http://127.0.0.1:${address.port}`;
   }

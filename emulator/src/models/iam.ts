@@ -7,6 +7,7 @@ export interface IamSnapshot {
   apiKeys: string[];
   signingKeyPem: string;
   tokenLifetimeSeconds: number;
+  instanceId: string;
 }
 
 export type TokenCheck = { ok: true; account: string } | { ok: false; reason: 'missing' | 'malformed' | 'signature' | 'expired' };
@@ -31,6 +32,8 @@ export class IamModel {
   private readonly publicKey: KeyObject;
   private readonly refreshTokens = new Map<string, string>();
   readonly kid: string;
+  /** Tells this emulator's tokens from those of another in the same process, which shares the signing key. */
+  private readonly instanceId: string;
   tokenLifetimeSeconds: number;
 
   constructor(private readonly clock: Clock, private readonly account: string, snapshot?: Partial<IamSnapshot>, apiKey?: string) {
@@ -40,6 +43,7 @@ export class IamModel {
     this.publicKey = createPublicKey(this.key);
     this.kid = `emulator-${this.publicKey.export({ format: 'jwk' }).n!.slice(0, 8)}`;
     this.tokenLifetimeSeconds = snapshot?.tokenLifetimeSeconds ?? 3600;
+    this.instanceId = snapshot?.instanceId ?? randomSecret(12);
   }
 
   /** The first API key: the one the emulator prints and tests use. */
@@ -52,6 +56,7 @@ export class IamModel {
       apiKeys: [...this.apiKeys],
       signingKeyPem: this.key.export({ type: 'pkcs8', format: 'pem' }).toString(),
       tokenLifetimeSeconds: this.tokenLifetimeSeconds,
+      instanceId: this.instanceId,
     };
   }
 
@@ -85,7 +90,7 @@ export class IamModel {
     const payload = {
       iam_id: `iam-${serviceId}`,
       id: `iam-${serviceId}`,
-      realmid: 'iam',
+      realmid: `iam-${this.instanceId}`,
       jti: randomUUID(),
       identifier: serviceId,
       sub: serviceId,
@@ -117,7 +122,7 @@ export class IamModel {
     if (!authorization) return { ok: false, reason: 'missing' };
     const m = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(authorization.trim());
     if (!m) return { ok: false, reason: 'malformed' };
-    let payload: { exp?: unknown; account?: { bss?: unknown } };
+    let payload: { exp?: unknown; realmid?: unknown; account?: { bss?: unknown } };
     try {
       payload = JSON.parse(Buffer.from(m[2], 'base64url').toString('utf8'));
     } catch {
@@ -126,6 +131,7 @@ export class IamModel {
     if (!verify('sha256', Buffer.from(`${m[1]}.${m[2]}`), this.publicKey, Buffer.from(m[3], 'base64url'))) {
       return { ok: false, reason: 'signature' };
     }
+    if (payload.realmid !== `iam-${this.instanceId}` || payload.account?.bss !== this.account) return { ok: false, reason: 'signature' };
     if (typeof payload.exp !== 'number' || payload.exp * 1000 <= this.clock.now()) return { ok: false, reason: 'expired' };
     return { ok: true, account: String(payload.account?.bss ?? '') };
   }

@@ -17,8 +17,13 @@ export class StateDirectory {
   load(): PersistedState | undefined {
     const file = join(this.dir, FILE);
     if (!existsSync(file)) return undefined;
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as PersistedState;
-    if (parsed.format !== 1) throw new Error(`${file} has state format ${String(parsed.format)}; this emulator reads format 1`);
+    let parsed: PersistedState;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8')) as PersistedState;
+    } catch (error) {
+      throw new Error(`${file} is not valid JSON (${(error as Error).message}); remove it or point --state elsewhere`);
+    }
+    if (parsed?.format !== 1) throw new Error(`${file} has state format ${String(parsed?.format)}; this emulator reads format 1`);
     return parsed;
   }
 

@@ -25,6 +25,13 @@ const CRN_TYPES: Record<string, TargetType> = {
   'virtual-network-interface': 'virtual_network_interface',
 };
 
+const HREF_COLLECTIONS: Record<string, TargetType> = {
+  vpcs: 'vpc',
+  subnets: 'subnet',
+  instances: 'instance',
+  virtual_network_interfaces: 'virtual_network_interface',
+};
+
 /** Read-only topology with indexes; `remove` is the only mutation (the control API's "remove a resource"). */
 export class TopologyModel {
   private readonly vpcs = new Map<string, Vpc>();
@@ -145,38 +152,49 @@ export class TopologyModel {
       return { ok: false, reason: 'unsupported', message: `CRN type "${parsed.type}" cannot be a flow log collector target; allowed: ${Object.keys(CRN_TYPES).join(', ')} (network interfaces and attachments are targeted by id or href)` };
     }
     const found = this.typeOf(parsed.id) === type ? { type, id: parsed.id } : undefined;
-    if (!found || parsed.account !== this.account || !parsed.location.startsWith(this.region)) {
+    // The whole CRN must be the resource's own: right account, and its region or zone.
+    if (!found || this.crnOf(found) !== value) {
       return { ok: false, reason: 'not_found', message: `no ${type} with CRN "${value}" in region ${this.region}` };
     }
     return { ok: true, target: found };
   }
 
+  private crnOf(t: TargetRef): string | undefined {
+    if (t.type === 'vpc') return this.vpcs.get(t.id)?.crn;
+    if (t.type === 'subnet') return this.subnets.get(t.id)?.crn;
+    if (t.type === 'instance') return this.instances.get(t.id)?.crn;
+    if (t.type === 'virtual_network_interface') return this.vnis.get(t.id)?.crn;
+    return undefined;
+  }
+
   /** An href names its kind by path: /v1/vpcs/{id}, /v1/instances/{i}/network_interfaces/{id}, … */
   byHref(value: string): TargetLookup {
-    let path: string;
+    let segments: string[];
     try {
-      path = new URL(value).pathname;
+      segments = new URL(value).pathname.split('/').slice(1).map(decodeURIComponent);
     } catch {
-      return { ok: false, reason: 'unsupported', message: `"${value}" is not a URL` };
+      return { ok: false, reason: 'unsupported', message: `href "${value}" is not a URL with valid percent-encoding` };
     }
-    const patterns: Array<[RegExp, TargetType]> = [
-      [/^\/v1\/vpcs\/([^/]+)$/, 'vpc'],
-      [/^\/v1\/subnets\/([^/]+)$/, 'subnet'],
-      [/^\/v1\/instances\/([^/]+)$/, 'instance'],
-      [/^\/v1\/instances\/[^/]+\/network_interfaces\/([^/]+)$/, 'network_interface'],
-      [/^\/v1\/instances\/[^/]+\/network_attachments\/([^/]+)$/, 'instance_network_attachment'],
-      [/^\/v1\/virtual_network_interfaces\/([^/]+)$/, 'virtual_network_interface'],
-    ];
-    for (const [re, type] of patterns) {
-      const m = re.exec(path);
-      if (!m) continue;
-      const id = decodeURIComponent(m[1]);
-      // An instance on network attachments shows each attachment as a read-only network interface with the same id.
-      if (type === 'network_interface' && this.attachments.has(id)) return { ok: true, target: { type: 'instance_network_attachment', id } };
-      if (this.typeOf(id) === type) return { ok: true, target: { type, id } };
-      return { ok: false, reason: 'not_found', message: `no ${type} at href "${value}"` };
+    const found = this.atPath(segments);
+    if (found === 'unsupported') {
+      return { ok: false, reason: 'unsupported', message: `href "${value}" does not name a VPC, subnet, instance, network interface, network attachment or virtual network interface` };
     }
-    return { ok: false, reason: 'unsupported', message: `href "${value}" does not name a VPC, subnet, instance, network interface, network attachment or virtual network interface` };
+    return found ? { ok: true, target: found } : { ok: false, reason: 'not_found', message: `nothing exists at href "${value}"` };
+  }
+
+  private atPath([v1, collection, id, sub, subId, ...rest]: string[]): TargetRef | undefined | 'unsupported' {
+    if (v1 !== 'v1' || rest.length > 0) return 'unsupported';
+    if (sub === undefined) {
+      const type = HREF_COLLECTIONS[collection];
+      if (!type || !id) return 'unsupported';
+      return this.typeOf(id) === type ? { type, id } : undefined;
+    }
+    if (collection !== 'instances' || (sub !== 'network_interfaces' && sub !== 'network_attachments') || !subId) return 'unsupported';
+    // The instance in the href must own the interface, as GET of that href checks. An instance on network
+    // attachments shows each attachment as a read-only network interface with the same id.
+    if (this.attachments.get(subId)?.instanceId === id) return { type: 'instance_network_attachment', id: subId };
+    if (sub === 'network_interfaces' && this.nics.get(subId)?.instanceId === id) return { type: 'network_interface', id: subId };
+    return undefined;
   }
 
   /**

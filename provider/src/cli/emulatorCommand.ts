@@ -56,9 +56,6 @@ export async function emulatorCommand(argv: string[]): Promise<void> {
     pendingSeconds: seconds(values['pending-seconds'], '--pending-seconds'),
     deletingSeconds: seconds(values['deleting-seconds'], '--deleting-seconds'),
   });
-  process.stdout.write(`${JSON.stringify(emulator.endpoints)}\n`);
-  process.stderr.write(`ibm-flowlogs emulator: VPC API and IAM at ${emulator.endpoints.vpcEndpoint}, COS at ${emulator.endpoints.cosEndpoint}${values.state ? `, state in ${values.state}` : ''}; stop with Ctrl-C\n`);
-
   const stop = (signal: string) => {
     emulator.close().then(
       () => {
@@ -73,4 +70,7 @@ export async function emulatorCommand(argv: string[]): Promise<void> {
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  // Only once the handlers are in place: a supervisor may signal as soon as it reads the endpoints line.
+  process.stdout.write(`${JSON.stringify(emulator.endpoints)}\n`);
+  process.stderr.write(`ibm-flowlogs emulator: VPC API and IAM at ${emulator.endpoints.vpcEndpoint}, COS at ${emulator.endpoints.cosEndpoint}${values.state ? `, state in ${values.state}` : ''}; stop with Ctrl-C\n`);
 }

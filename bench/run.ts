@@ -1,0 +1,16 @@
+import { emulatorGets } from './emulatorGets';
+
+/** `npm run bench`: every benchmark in turn; each prints its figures and the ratio measured side by side. */
+const BENCHMARKS: Array<[string, () => Promise<string[]>]> = [['emulator: collector GETs on loopback', emulatorGets]];
+
+async function main(): Promise<void> {
+  for (const [title, run] of BENCHMARKS) {
+    process.stdout.write(`\n== ${title}\n`);
+    for (const line of await run()) process.stdout.write(`   ${line}\n`);
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});
