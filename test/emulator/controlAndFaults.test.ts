@@ -1,34 +1,11 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import * as COS from 'ibm-cos-sdk';
 import { DEFAULT_TOPOLOGY } from '../../emulator/src';
-import { EmulatorClient, firstError, useEmulator } from '../support/emulator';
+import { cosClient, EmulatorClient, firstError, rejectionOf, useEmulator } from '../support/emulator';
 
 /** The control API (design.md §5): faults, request counters, reset, state, clock, buckets, authorizations, topology. */
 
 const SEEDED_BUCKETS = ['bucket-c', 'bucket-e', 'bucket-instance-5'];
-
-function cosClient(c: EmulatorClient): COS.S3 {
-  return new COS.S3({
-    endpoint: c.endpoints.cosEndpoint,
-    accessKeyId: c.endpoints.cosAccessKeyId,
-    secretAccessKey: c.endpoints.cosSecretAccessKey,
-    s3ForcePathStyle: true,
-    signatureVersion: 'v4',
-    region: 'us-south',
-    maxRetries: 0,
-  });
-}
-
-/** A request that must fail at the transport level; returns the error fetch rejects with. */
-async function transportFailure(p: Promise<unknown>): Promise<Error & { cause?: { code?: string } }> {
-  try {
-    await p;
-  } catch (error) {
-    return error as Error & { cause?: { code?: string } };
-  }
-  throw new Error('expected the request to fail without a response, but it was answered');
-}
 
 async function subnetCollector(c: EmulatorClient, subnet: string, name: string, bucket = 'bucket-c'): Promise<any> {
   return c.createCollector({ target: { id: await c.idOf('subnets', subnet) }, storage_bucket: { name: bucket }, name });
@@ -117,7 +94,7 @@ describe('emulator control API: faults', () => {
     await emu().accessToken();
     await emu().control('POST', '/faults', { method: 'GET', path: '/v1/vpcs', kind: 'drop', count: 2 });
     for (let i = 0; i < 2; i++) {
-      const error = await transportFailure(emu().vpc('GET', '/v1/vpcs'));
+      const error = await rejectionOf(emu().vpc('GET', '/v1/vpcs'));
       expect(error.message).to.equal('fetch failed');
       expect(error.cause?.code).to.equal('UND_ERR_SOCKET');
     }
@@ -135,7 +112,7 @@ describe('emulator control API: faults', () => {
     await emu().accessToken();
     await emu().control('POST', '/faults', { method: 'POST', path: '/v1/flow_log_collectors', kind: 'lost-response', count: 1 });
     const body = { target: { id: subnetId }, storage_bucket: { name: 'bucket-c' }, name: 'lost-one' };
-    const error = await transportFailure(emu().vpc('POST', '/v1/flow_log_collectors', { body }));
+    const error = await rejectionOf(emu().vpc('POST', '/v1/flow_log_collectors', { body }));
     expect(error.message).to.equal('fetch failed');
 
     const state = (await emu().control('GET', '/state')).body;
@@ -340,7 +317,7 @@ describe('emulator control API: reset, state and clock', () => {
     await subnetCollector(emu(), 'subnet-1', 'one');
     await subnetCollector(emu(), 'subnet-2', 'two', 'bucket-e');
     expect((await emu().control('POST', '/buckets', { name: 'extra-bucket' })).status).to.equal(201);
-    await cosClient(emu()).putObject({ Bucket: 'bucket-c', Key: 'some/object.json', Body: '{"a":1}' }).promise();
+    await cosClient(emu().endpoints).putObject({ Bucket: 'bucket-c', Key: 'some/object.json', Body: '{"a":1}' }).promise();
     await emu().control('POST', '/authorizations', { bucket: '*' });
     await emu().control('POST', '/faults', { method: 'GET', path: '/v1/instances', kind: '500', count: 3 });
     await emu().control('POST', '/config', { pendingSeconds: 5 });
@@ -370,7 +347,7 @@ describe('emulator control API: reset, state and clock', () => {
     const list = await emu().vpc('GET', '/v1/flow_log_collectors');
     expect(list.body.total_count).to.equal(0);
     expect((await emu().vpc('GET', '/v1/instances')).status).to.equal(200);
-    const objects = await cosClient(emu()).listObjectsV2({ Bucket: 'bucket-c' }).promise();
+    const objects = await cosClient(emu().endpoints).listObjectsV2({ Bucket: 'bucket-c' }).promise();
     expect(objects.KeyCount).to.equal(0);
     // The same target is free again.
     const again = await subnetCollector(emu(), 'subnet-1', 'one');
@@ -380,7 +357,7 @@ describe('emulator control API: reset, state and clock', () => {
   it('GET /state dumps every part of the emulator', async () => {
     const created = await subnetCollector(emu(), 'subnet-1', 'dumped');
     await emu().control('POST', '/faults', { method: 'GET', path: '/v1/vpcs', kind: '503', count: 2 });
-    await cosClient(emu()).putObject({ Bucket: 'bucket-e', Key: 'k1', Body: 'hello' }).promise();
+    await cosClient(emu().endpoints).putObject({ Bucket: 'bucket-e', Key: 'k1', Body: 'hello' }).promise();
 
     const res = await emu().control('GET', '/state');
     expect(res.status).to.equal(200);

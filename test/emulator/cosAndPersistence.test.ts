@@ -3,36 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import * as COS from 'ibm-cos-sdk';
 import { startEmulator, type EmulatorEndpoints, type RunningEmulator } from '../../emulator/src';
-import { EmulatorClient, useEmulator } from '../support/emulator';
+import { cosClient, EmulatorClient, rejectionOf, useEmulator } from '../support/emulator';
 
 /** The emulator's COS through IBM's own S3 SDK, and `stateDir` persistence across a restart in one process. */
 
-function s3(endpoints: EmulatorEndpoints, credentials?: { accessKeyId: string; secretAccessKey: string }): COS.S3 {
-  return new COS.S3({
-    endpoint: endpoints.cosEndpoint,
-    accessKeyId: credentials?.accessKeyId ?? endpoints.cosAccessKeyId,
-    secretAccessKey: credentials?.secretAccessKey ?? endpoints.cosSecretAccessKey,
-    s3ForcePathStyle: true,
-    signatureVersion: 'v4',
-    region: 'us-south',
-    maxRetries: 0,
-  });
-}
-
-async function rejection(p: Promise<unknown>): Promise<{ code?: string; statusCode?: number; message: string }> {
-  try {
-    await p;
-  } catch (error) {
-    return error as { code?: string; statusCode?: number; message: string };
-  }
-  throw new Error('expected the COS request to be refused, but it succeeded');
-}
-
 describe('emulator COS through ibm-cos-sdk', () => {
   const emu = useEmulator();
-  const cos = () => s3(emu().endpoints);
+  const cos = () => cosClient(emu().endpoints);
 
   it('lists the seeded buckets', async () => {
     const out = await cos().listBuckets().promise();
@@ -48,7 +26,7 @@ describe('emulator COS through ibm-cos-sdk', () => {
     expect(head.ContentLength).to.equal(12);
     expect(head.ContentType).to.equal('text/plain');
 
-    const missing = await rejection(cos().headObject({ Bucket: 'bucket-c', Key: 'meta/none' }).promise());
+    const missing = await rejectionOf(cos().headObject({ Bucket: 'bucket-c', Key: 'meta/none' }).promise());
     expect(missing.statusCode).to.equal(404);
   });
 
@@ -98,18 +76,18 @@ describe('emulator COS through ibm-cos-sdk', () => {
 
   it('refuses a wrong secret, an unknown key and s3rver\'s well-known default key', async () => {
     const { cosAccessKeyId } = emu().endpoints;
-    const wrongSecret = await rejection(s3(emu().endpoints, { accessKeyId: cosAccessKeyId, secretAccessKey: 'not-the-secret' }).listBuckets().promise());
+    const wrongSecret = await rejectionOf(cosClient(emu().endpoints, { accessKeyId: cosAccessKeyId, secretAccessKey: 'not-the-secret' }).listBuckets().promise());
     expect(wrongSecret.code).to.equal('SignatureDoesNotMatch');
     expect(wrongSecret.statusCode).to.equal(403);
 
-    const unknownKey = await rejection(s3(emu().endpoints, { accessKeyId: 'AKIDUNKNOWN', secretAccessKey: 'whatever' }).listBuckets().promise());
+    const unknownKey = await rejectionOf(cosClient(emu().endpoints, { accessKeyId: 'AKIDUNKNOWN', secretAccessKey: 'whatever' }).listBuckets().promise());
     expect(unknownKey.code).to.equal('InvalidAccessKeyId');
     expect(unknownKey.statusCode).to.equal(403);
 
-    const dflt = s3(emu().endpoints, { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
-    const defaultKey = await rejection(dflt.listBuckets().promise());
+    const dflt = cosClient(emu().endpoints, { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
+    const defaultKey = await rejectionOf(dflt.listBuckets().promise());
     expect(defaultKey.code).to.equal('InvalidAccessKeyId');
-    const defaultPut = await rejection(dflt.putObject({ Bucket: 'bucket-c', Key: 'sneaky', Body: 'x' }).promise());
+    const defaultPut = await rejectionOf(dflt.putObject({ Bucket: 'bucket-c', Key: 'sneaky', Body: 'x' }).promise());
     expect(defaultPut.code).to.equal('InvalidAccessKeyId');
     expect((await cos().listObjectsV2({ Bucket: 'bucket-c' }).promise()).KeyCount).to.equal(0);
   });
@@ -136,7 +114,7 @@ describe('emulator COS through ibm-cos-sdk', () => {
     } while (token);
     expect(pages.flat()).to.deep.equal(['a/', 'b/', 'c', 'd/']);
 
-    const badToken = await rejection(cos().listObjectsV2({ Bucket: 'bucket-c', ContinuationToken: 'bm90LWEtdG9rZW4' }).promise());
+    const badToken = await rejectionOf(cos().listObjectsV2({ Bucket: 'bucket-c', ContinuationToken: 'bm90LWEtdG9rZW4' }).promise());
     expect(badToken.code).to.equal('InvalidArgument');
   });
 
@@ -216,7 +194,7 @@ describe('emulator persistence with stateDir (in-process restart)', () => {
     expect(suspended.status).to.equal(200);
     expect((await first.control('POST', '/buckets', { name: 'kept-bucket' })).status).to.equal(201);
     const payload = gzipSync('{"flow_logs":[]}');
-    await s3(first.endpoints).putObject({ Bucket: 'kept-bucket', Key: 'a/b/c.gz', Body: payload, Metadata: { run: 'first' } }).promise();
+    await cosClient(first.endpoints).putObject({ Bucket: 'kept-bucket', Key: 'a/b/c.gz', Body: payload, Metadata: { run: 'first' } }).promise();
     await first.control('POST', '/clock/advance', { seconds: 600 });
     first.forgetToken();
     const oldToken = await first.accessToken();
@@ -254,7 +232,7 @@ describe('emulator persistence with stateDir (in-process restart)', () => {
       'is.flow-log-collector.flow-log-collector.update',
     ]);
 
-    const object = await s3(second.endpoints).getObject({ Bucket: 'kept-bucket', Key: 'a/b/c.gz' }).promise();
+    const object = await cosClient(second.endpoints).getObject({ Bucket: 'kept-bucket', Key: 'a/b/c.gz' }).promise();
     expect(Buffer.compare(object.Body as Buffer, payload)).to.equal(0);
     expect(object.Metadata).to.deep.equal({ run: 'first' });
 

@@ -1,4 +1,5 @@
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/src';
+import * as COS from 'ibm-cos-sdk';
+import { startEmulator, type EmulatorEndpoints, type EmulatorOptions, type RunningEmulator } from '../../emulator/src';
 
 /** The API version date every test sends (inside the emulator's window). */
 export const API_VERSION = '2025-12-16';
@@ -122,4 +123,27 @@ export function useEmulator(options: EmulatorOptions = {}): () => EmulatorClient
 /** The first error of an IBM error body, for assertions. */
 export function firstError(body: any): { code: string; message: string; target?: { name: string; type: string; value?: unknown } } {
   return body.errors[0];
+}
+
+/** IBM's COS SDK pointed at the emulator's COS (path-style, HMAC, no retries), with its keys unless others are given. */
+export function cosClient(endpoints: EmulatorEndpoints, credentials?: { accessKeyId: string; secretAccessKey: string }): COS.S3 {
+  return new COS.S3({
+    endpoint: endpoints.cosEndpoint,
+    accessKeyId: credentials?.accessKeyId ?? endpoints.cosAccessKeyId,
+    secretAccessKey: credentials?.secretAccessKey ?? endpoints.cosSecretAccessKey,
+    s3ForcePathStyle: true,
+    signatureVersion: 'v4',
+    region: 'us-south',
+    maxRetries: 0,
+  });
+}
+
+/** The error a promise that must fail rejects with; fails the test when it resolves. */
+export async function rejectionOf<E = Error & { code?: string; statusCode?: number; cause?: { code?: string } }>(p: Promise<unknown>): Promise<E> {
+  try {
+    await p;
+  } catch (error) {
+    return error as E;
+  }
+  throw new Error('expected the request to fail, but it succeeded');
 }
