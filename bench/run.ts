@@ -1,7 +1,13 @@
 import { emulatorGets } from './emulatorGets';
+import { createMany } from './createMany';
+import { pluginStart } from './pluginStart';
 
 /** `npm run bench`: every benchmark in turn; each prints its figures and the ratio measured side by side. */
-const BENCHMARKS: Array<[string, () => Promise<string[]>]> = [['emulator: collector GETs on loopback', emulatorGets]];
+const BENCHMARKS: Array<[string, () => Promise<string[]>]> = [
+  ['emulator: collector GETs on loopback', emulatorGets],
+  ['plugin start-up', pluginStart],
+  ['plugin: 200 collectors in one VPC', createMany],
+];
 
 async function main(): Promise<void> {
   for (const [title, run] of BENCHMARKS) {

@@ -1,10 +1,11 @@
 import * as control from './handlers/control';
 import * as collectors from './handlers/flowLogCollectors';
 import * as iam from './handlers/iam';
+import * as tagging from './handlers/tagging';
 import * as topology from './handlers/topology';
 import type { RouteSpec } from './http/router';
 
-/** Every path the emulator answers. IAM and the VPC API mirror IBM's; /_emulator is the control API. */
+/** Every path the emulator answers. IAM, the VPC API and Global Tagging mirror IBM's; /_emulator is the control API. */
 export const ROUTES: RouteSpec[] = [
   { method: 'POST', path: '/identity/token', api: 'iam', handler: iam.token },
   { method: 'GET', path: '/identity/keys', api: 'iam', handler: iam.keys },
@@ -27,6 +28,10 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/v1/instances/{instance}/network_attachments/{id}', api: 'vpc', handler: topology.getInstanceNetworkAttachment },
   { method: 'GET', path: '/v1/virtual_network_interfaces', api: 'vpc', handler: topology.listVirtualNetworkInterfaces },
   { method: 'GET', path: '/v1/virtual_network_interfaces/{id}', api: 'vpc', handler: topology.getVirtualNetworkInterface },
+
+  { method: 'GET', path: '/v3/tags', api: 'tagging', handler: tagging.list },
+  { method: 'POST', path: '/v3/tags/attach', api: 'tagging', handler: tagging.attach },
+  { method: 'POST', path: '/v3/tags/detach', api: 'tagging', handler: tagging.detach },
 
   { method: 'POST', path: '/_emulator/reset', api: 'control', handler: control.reset },
   { method: 'GET', path: '/_emulator/state', api: 'control', handler: control.state },

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { EmulatorError, IamError } from './errors';
 import { Reply, RequestContext } from './http/context';
 import { Router } from './http/router';
+import { checkTaggingRequest } from './http/taggingRules';
 import { checkVpcRequest } from './http/vpcRules';
 import { traceId } from './models/ids';
 import { StateDirectory } from './models/persistence';
@@ -35,6 +36,8 @@ export interface EmulatorOptions {
 export interface EmulatorEndpoints {
   vpcEndpoint: string;
   iamEndpoint: string;
+  /** Global Tagging (`/v3/tags`), on the same server as the VPC API. */
+  taggingEndpoint: string;
   cosEndpoint: string;
   controlEndpoint: string;
   region: string;
@@ -111,7 +114,7 @@ const FAULT_ERRORS = {
   '503': { code: 'service_unavailable', message: 'The service is temporarily unavailable (injected by the emulator).' },
 } as const;
 
-/** Starts the local IBM Cloud: IAM + VPC API + control API on one port, COS on another. */
+/** Starts the local IBM Cloud: IAM + VPC API + Global Tagging + control API on one port, COS on another. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const dir = options.stateDir ? new StateDirectory(options.stateDir) : undefined;
@@ -173,6 +176,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       }
       const ctx = new RequestContext(method, url.pathname, match.params, url.searchParams, req.headers, body, state, base);
       if (api === 'vpc') checkVpcRequest(ctx);
+      if (api === 'tagging') checkTaggingRequest(ctx);
       reply = await match.route.handler(ctx);
     } catch (error) {
       reply = errorReply(error, trace, url.toString(), log);
@@ -206,6 +210,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const endpoints: EmulatorEndpoints = {
     vpcEndpoint: base,
     iamEndpoint: base,
+    taggingEndpoint: base,
     cosEndpoint: state.cos.endpoint,
     controlEndpoint: `${base}/_emulator`,
     region: state.topology.region,

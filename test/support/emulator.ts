@@ -147,3 +147,30 @@ export async function rejectionOf<E = Error & { code?: string; statusCode?: numb
   }
   throw new Error('expected the request to fail, but it succeeded');
 }
+
+/** The provider's connection config pointed at an emulator (what Configure resolves from its endpoints line). */
+export function ibmConnectionOf(endpoints: EmulatorEndpoints, overrides: Partial<Record<'apiKey' | 'vpcEndpoint' | 'iamEndpoint' | 'taggingEndpoint', string>> = {}) {
+  return {
+    region: endpoints.region,
+    apiKey: endpoints.apiKey,
+    vpcEndpoint: endpoints.vpcEndpoint,
+    iamEndpoint: endpoints.iamEndpoint,
+    taggingEndpoint: endpoints.taggingEndpoint,
+    ...overrides,
+  };
+}
+
+/** Fails when any of `secrets` appears in the error's String() or JSON.stringify() form. */
+export function expectNoSecrets(error: unknown, secrets: string[]): void {
+  const forms = [String(error), JSON.stringify(error), (error as Error)?.stack ?? ''];
+  for (const secret of secrets.filter((s) => s.length >= 8)) {
+    for (const form of forms) {
+      if (form.includes(secret)) throw new Error(`an error exposes a secret (${secret.slice(0, 4)}…): ${form.slice(0, 300)}`);
+    }
+  }
+}
+
+/** Requests the emulator counted, by "METHOD /route/{template}". */
+export async function requestCounts(client: EmulatorClient): Promise<Record<string, number>> {
+  return (await client.control('GET', '/requests')).body.byRoute;
+}

@@ -35,6 +35,7 @@ export const state: Handler = async (ctx) => {
     config: config(ctx),
     topology: s.topology.data,
     collectors: s.collectors.all().map((r) => collectorView(r, ctx.refs)),
+    tags: s.tags.snapshot(),
     buckets,
     authorizations: [...s.cos.authorizations].sort(),
     events: s.events.events,

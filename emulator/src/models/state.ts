@@ -5,6 +5,7 @@ import { EventLog, ServiceEvent } from './events';
 import { FaultModel } from './faults';
 import { IamModel, IamSnapshot } from './iam';
 import { RequestCounters } from './requestCounters';
+import { TagModel, TagsSnapshot } from './tags';
 import { TopologyModel } from './topology';
 import type { Topology } from './topologyTypes';
 
@@ -19,6 +20,8 @@ export interface PersistedState {
   authorizations: string[];
   collectors: CollectorsSnapshot;
   events: ServiceEvent[];
+  /** Global Tagging's user tags by CRN (absent in files written before tagging existed). */
+  tags?: TagsSnapshot;
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -32,6 +35,7 @@ export class EmulatorState {
   readonly faults = new FaultModel();
   readonly counters = new RequestCounters();
   readonly events: EventLog;
+  readonly tags: TagModel;
   private seed: Topology;
   private current: TopologyModel;
   /** Called after every change that persistence should see. */
@@ -43,6 +47,7 @@ export class EmulatorState {
     this.current = new TopologyModel(copy(saved?.topology ?? seed));
     this.clock = new Clock(saved?.clockOffsetMs ?? 0);
     this.events = new EventLog(this.clock, saved?.events);
+    this.tags = new TagModel(saved?.tags);
     this.iam = new IamModel(this.clock, this.current.account, saved?.iam, options.apiKey);
     this.cos = new CosModel({ directory: options.cosDirectory, hmac: saved?.hmac });
     for (const name of saved?.authorizations ?? []) this.cos.authorizations.add(name);
@@ -61,9 +66,10 @@ export class EmulatorState {
     }
   }
 
-  /** Back to the seeded topology: no collectors, empty buckets, no faults, counters at zero; config is kept. */
+  /** Back to the seeded topology: no collectors, no tags, empty buckets, no faults, counters at zero; config is kept. */
   async reset(): Promise<void> {
     this.collectors.clear();
+    this.tags.clear();
     this.cos.wipe();
     this.faults.clear();
     this.counters.clear();
@@ -82,6 +88,15 @@ export class EmulatorState {
     await this.seedBuckets(topology);
     this.onChange();
     return removed;
+  }
+
+  /** Every CRN Global Tagging can tag here: the topology's resources and the collectors (any lifecycle state). */
+  knownCrns(): Set<string> {
+    const d = this.current.data;
+    const crns = new Set<string>();
+    for (const r of [...d.vpcs, ...d.subnets, ...d.instances, ...d.virtualNetworkInterfaces]) crns.add(r.crn);
+    for (const c of this.collectors.all()) crns.add(c.crn);
+    return crns;
   }
 
   removeResource(id: string): { removed: string[]; collectorsDeleted: string[] } | undefined {
@@ -103,6 +118,7 @@ export class EmulatorState {
       authorizations: [...this.cos.authorizations],
       collectors: this.collectors.snapshot(),
       events: this.events.events,
+      tags: this.tags.snapshot(),
     };
   }
 }

@@ -1,0 +1,34 @@
+import type { CollectorFilters, TargetType } from '../ibm/types';
+import { InputError } from '../resources/errors';
+import { type FunctionServices, stringArgs, summary } from './services';
+
+export const TOKEN = 'ibmflowlogs:index:getFlowLogCollectors';
+
+/** The function's argument names → the API's filter names. */
+const FILTERS: Record<string, keyof CollectorFilters> = {
+  resourceGroup: 'resource_group.id',
+  name: 'name',
+  vpc: 'vpc.id',
+  vpcCrn: 'vpc.crn',
+  vpcName: 'vpc.name',
+  target: 'target.id',
+  targetType: 'target.resource_type',
+};
+const TARGET_TYPES: TargetType[] = ['vpc', 'subnet', 'instance', 'network_interface', 'virtual_network_interface', 'instance_network_attachment'];
+
+/** Every collector matching the API's filters, all pages. */
+export async function getFlowLogCollectors(args: Record<string, unknown>, services: FunctionServices) {
+  const { values, failures } = stringArgs(args, Object.keys(FILTERS));
+  if (values.targetType !== undefined && !TARGET_TYPES.includes(values.targetType as TargetType)) {
+    failures.push({ property: 'targetType', reason: `"${values.targetType}" is not one of ${TARGET_TYPES.join(', ')}` });
+  }
+  if (failures.length > 0) throw new InputError(failures);
+  const filters: CollectorFilters = {};
+  for (const [arg, value] of Object.entries(values)) (filters as Record<string, string>)[FILTERS[arg]] = value;
+  const collectors = [];
+  for await (const c of services.vpc.listCollectors(filters, { signal: services.signal })) {
+    const s = summary(c);
+    collectors.push({ id: s.id, crn: s.crn, name: s.name, active: s.active, lifecycleState: s.lifecycleState, storageBucket: s.storageBucket, target: s.target, targetType: s.targetType, vpc: s.vpc, resourceGroup: s.resourceGroup, createdAt: s.createdAt });
+  }
+  return { collectors };
+}

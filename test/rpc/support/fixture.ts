@@ -1,0 +1,297 @@
+import { expect } from 'chai';
+import { startEmulator } from '../../../emulator/src';
+import { any, provider, status } from '../../../provider/src/rpc/stubs';
+import { EmulatorClient } from '../../support/emulator';
+import { EngineServer } from './engine';
+import { PluginProcess, requests, type RpcError, secret } from './plugin';
+
+/** Environment variables the provider reads as config fallbacks: no plugin in these tests sees the developer's. */
+export const CONFIG_ENV_VARS = [
+  'IBMCLOUD_API_KEY',
+  'IC_API_KEY',
+  'IBMCLOUD_REGION',
+  'IC_REGION',
+  'IBMCLOUD_IS_NG_API_ENDPOINT',
+  'IBMCLOUD_IAM_API_ENDPOINT',
+  'IBMCLOUD_GT_API_ENDPOINT',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+];
+
+/** process.env without any of the provider's config variables, plus `extra`. */
+export function hermeticEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of CONFIG_ENV_VARS) delete env[name];
+  return { ...env, ...extra };
+}
+
+export const KIND = provider.PropertyDiff.Kind;
+export const DIFF = provider.DiffResponse.DiffChanges;
+
+/** The seeded topology's ids (emulator/topologies/use-case-1.json), read from the emulator. */
+export interface TopologyIds {
+  vpc: string;
+  vpcCrn: string;
+  subnet1: string;
+  subnet1Crn: string;
+  subnet2: string;
+  instance1: string;
+  instance1Crn: string;
+  /** instance-1's legacy network interface eth0. */
+  nic: string;
+  /** The spare virtual network interface. */
+  vni: string;
+  vniCrn: string;
+  /** instance-5's instance network attachment eth0. */
+  attachment: string;
+  defaultGroup: string;
+  networkGroup: string;
+}
+
+export interface Failure {
+  property: string;
+  reason: string;
+}
+
+export interface DiffResult {
+  changes: number;
+  replaces: string[];
+  diffs: string[];
+  detailedDiff: Record<string, number>;
+  hasDetailedDiff: boolean;
+  deleteBeforeReplace: boolean;
+}
+
+/** ErrorResourceInitFailed as decoded from the grpc-status-details-bin trailer. */
+export interface InitFailure {
+  code: number;
+  message: string;
+  typeUrl: string;
+  id: string;
+  properties: Record<string, any>;
+  reasons: string[];
+}
+
+const plain = (s: { toJavaScript(): object } | undefined): Record<string, any> => (s ? (s.toJavaScript() as Record<string, any>) : {});
+const failuresOf = (list: Array<InstanceType<typeof provider.CheckFailure>>): Failure[] => list.map((f) => ({ property: f.getProperty(), reason: f.getReason() }));
+
+/** The rejection of a call that must fail, typed as the gRPC error. */
+export async function rpcError(p: Promise<unknown>): Promise<RpcError> {
+  try {
+    await p;
+  } catch (error) {
+    return error as RpcError;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** Decodes Pulumi's ErrorResourceInitFailed from an error's trailers the way the engine does; undefined when absent. */
+export function initFailureOf(error: RpcError): InitFailure | undefined {
+  const bin = error.metadata?.get('grpc-status-details-bin') ?? [];
+  if (bin.length === 0) return undefined;
+  const st = status.Status.deserializeBinary(new Uint8Array(bin[0] as Buffer));
+  const details = st.getDetailsList() as Array<InstanceType<typeof any.Any>>;
+  expect(details, 'google.rpc.Status details').to.have.length(1);
+  const detail = details[0].unpack(provider.ErrorResourceInitFailed.deserializeBinary, 'pulumirpc.ErrorResourceInitFailed');
+  if (!detail) throw new Error(`status detail is not an ErrorResourceInitFailed: ${details[0].getTypeUrl()}`);
+  return {
+    code: st.getCode(),
+    message: st.getMessage(),
+    typeUrl: details[0].getTypeUrl(),
+    id: detail.getId(),
+    properties: plain(detail.getProperties()),
+    reasons: detail.getReasonsList(),
+  };
+}
+
+/** One plugin process, one emulator (and optionally one engine) for a describe block, driven like the engine does. */
+export class Fixture {
+  ids!: TopologyIds;
+  /** The provider config as the program sets it (before CheckConfig). */
+  config!: Record<string, unknown>;
+
+  constructor(
+    readonly plugin: PluginProcess,
+    readonly emulator: EmulatorClient,
+    readonly engine?: EngineServer,
+  ) {}
+
+  get endpoints() {
+    return this.emulator.endpoints;
+  }
+
+  async configure(): Promise<void> {
+    const e = this.endpoints;
+    this.config = { apiKey: secret(e.apiKey), vpcEndpoint: e.vpcEndpoint, iamEndpoint: e.iamEndpoint, taggingEndpoint: e.taggingEndpoint };
+    const checked = await this.checkConfig(this.config);
+    expect(checked.failures).to.deep.equal([]);
+    await this.plugin.call('configure', requests.configure(checked.inputs));
+  }
+
+  async checkConfig(news: object, olds: object = {}): Promise<{ inputs: Record<string, any>; failures: Failure[] }> {
+    const res = await this.plugin.call('checkConfig', requests.checkConfig(news, olds));
+    return { inputs: plain(res.getInputs()), failures: failuresOf(res.getFailuresList()) };
+  }
+
+  async lookUpIds(): Promise<void> {
+    const t = await this.emulator.topology();
+    const find = (list: any[], pred: (x: any) => boolean, what: string) => {
+      const hit = list.find(pred);
+      if (!hit) throw new Error(`seeded topology has no ${what}`);
+      return hit;
+    };
+    const vpc = find(t.vpcs, (v) => v.name === 'vpc-1', 'vpc-1');
+    const subnet1 = find(t.subnets, (s) => s.name === 'subnet-1', 'subnet-1');
+    const subnet2 = find(t.subnets, (s) => s.name === 'subnet-2', 'subnet-2');
+    const instance1 = find(t.instances, (i) => i.name === 'instance-1', 'instance-1');
+    const instance5 = find(t.instances, (i) => i.name === 'instance-5', 'instance-5');
+    const nic = find(t.networkInterfaces, (n) => n.instanceId === instance1.id && n.name === 'eth0', 'instance-1 eth0');
+    const vni = find(t.virtualNetworkInterfaces, (v) => v.name === 'vni-spare', 'vni-spare');
+    const attachment = find(t.networkAttachments, (a) => a.instanceId === instance5.id && a.name === 'eth0', 'instance-5 eth0 attachment');
+    this.ids = {
+      vpc: vpc.id,
+      vpcCrn: vpc.crn,
+      subnet1: subnet1.id,
+      subnet1Crn: subnet1.crn,
+      subnet2: subnet2.id,
+      instance1: instance1.id,
+      instance1Crn: instance1.crn,
+      nic: nic.id,
+      vni: vni.id,
+      vniCrn: vni.crn,
+      attachment: attachment.id,
+      defaultGroup: find(t.resourceGroups, (g) => g.isDefault, 'default group').id,
+      networkGroup: find(t.resourceGroups, (g) => g.name === 'network', 'network group').id,
+    };
+  }
+
+  /** Back to the seeded topology, lifecycle timings at 0, no engine messages. */
+  async reset(): Promise<void> {
+    expect((await this.emulator.control('POST', '/reset')).status).to.equal(204);
+    expect((await this.emulator.control('POST', '/config', { pendingSeconds: 0, deletingSeconds: 0 })).status).to.equal(200);
+    if (this.engine) this.engine.messages.length = 0;
+  }
+
+  async state(): Promise<any> {
+    return (await this.emulator.control('GET', '/state')).body;
+  }
+
+  /** The emulator's collector with this id, as its API shows it (snake_case). */
+  async collectorInState(id: string): Promise<any> {
+    return (await this.state()).collectors.find((c: any) => c.id === id);
+  }
+
+  async requestCounts(): Promise<Record<string, number>> {
+    return (await this.emulator.control('GET', '/requests')).body.byRoute;
+  }
+
+  async clearRequests(): Promise<void> {
+    expect((await this.emulator.control('DELETE', '/requests')).status).to.equal(204);
+  }
+
+  // ---- ResourceProvider calls, decoded -------------------------------------------------------------------------
+
+  async check(name: string, news: object, olds: object = {}, seed?: string): Promise<{ inputs: Record<string, any>; failures: Failure[] }> {
+    const res = await this.plugin.call('check', requests.check(name, news, olds, seed));
+    return { inputs: plain(res.getInputs()), failures: failuresOf(res.getFailuresList()) };
+  }
+
+  async diff(name: string, id: string, olds: object, news: object, oldInputs: object = olds): Promise<DiffResult> {
+    const res = await this.plugin.call('diff', requests.diff(name, id, olds, news, oldInputs));
+    const detailedDiff: Record<string, number> = {};
+    res.getDetaileddiffMap().forEach((pd: InstanceType<typeof provider.PropertyDiff>, key: string) => (detailedDiff[key] = pd.getKind()));
+    return {
+      changes: res.getChanges(),
+      replaces: res.getReplacesList(),
+      diffs: res.getDiffsList(),
+      detailedDiff,
+      hasDetailedDiff: res.getHasdetaileddiff(),
+      deleteBeforeReplace: res.getDeletebeforereplace(),
+    };
+  }
+
+  async create(name: string, properties: object, options: { preview?: boolean; timeout?: number } = {}): Promise<{ id: string; outputs: Record<string, any> }> {
+    const res = await this.plugin.call('create', requests.create(name, properties, options));
+    return { id: res.getId(), outputs: plain(res.getProperties()) };
+  }
+
+  async read(name: string, id: string, properties: object = {}, inputs: object = {}): Promise<{ id: string; outputs: Record<string, any>; inputs: Record<string, any> }> {
+    const res = await this.plugin.call('read', requests.read(name, id, properties, inputs));
+    return { id: res.getId(), outputs: plain(res.getProperties()), inputs: plain(res.getInputs()) };
+  }
+
+  async update(name: string, id: string, olds: object, news: object, options: { preview?: boolean; timeout?: number } = {}): Promise<Record<string, any>> {
+    const res = await this.plugin.call('update', requests.update(name, id, olds, news, options));
+    return plain(res.getProperties());
+  }
+
+  async delete(name: string, id: string, properties: object, timeout = 0): Promise<void> {
+    await this.plugin.call('delete', requests.delete(name, id, properties, timeout));
+  }
+
+  async invoke(tok: string, args: object): Promise<{ ret: Record<string, any>; failures: Failure[] }> {
+    const res = await this.plugin.call('invoke', requests.invoke(tok, args));
+    return { ret: plain(res.getReturn()), failures: failuresOf(res.getFailuresList()) };
+  }
+
+  /** What the engine does for a new resource: Check (must pass) then Create. */
+  async provision(name: string, news: object, options: { timeout?: number } = {}): Promise<{ inputs: Record<string, any>; id: string; outputs: Record<string, any> }> {
+    const checked = await this.check(name, news);
+    expect(checked.failures, `Check of ${name}`).to.deep.equal([]);
+    const created = await this.create(name, checked.inputs, options);
+    return { inputs: checked.inputs, ...created };
+  }
+
+  async stop(): Promise<void> {
+    await this.plugin.stop();
+    this.engine?.stop();
+    await this.emulator.emulator.close();
+  }
+}
+
+/**
+ * Mocha hooks for a describe block: before — one emulator, optionally one engine, one plugin (config env vars
+ * removed), configured against the emulator unless `configure: false`; beforeEach — emulator reset; after — stop all.
+ */
+export function useFixture(
+  options: { engine?: boolean; configure?: boolean; env?: (endpoints: EmulatorClient['endpoints']) => Record<string, string> } = {},
+): () => Fixture {
+  let fixture: Fixture | undefined;
+  before(async () => {
+    const running = await startEmulator({ pendingSeconds: 0, deletingSeconds: 0, log: () => undefined });
+    let engine: EngineServer | undefined;
+    if (options.engine) {
+      engine = new EngineServer();
+      await engine.start();
+    }
+    const plugin = await PluginProcess.launch(engine?.address, hermeticEnv(options.env?.(running.endpoints)));
+    fixture = new Fixture(plugin, new EmulatorClient(running), engine);
+    await fixture.lookUpIds();
+    if (options.configure !== false) await fixture.configure();
+  });
+  beforeEach(async () => {
+    await fixture!.reset();
+  });
+  after(async () => {
+    await fixture?.stop();
+    fixture = undefined;
+  });
+  return () => {
+    if (!fixture) throw new Error('fixture not started (useFixture hooks not registered?)');
+    return fixture;
+  };
+}
+
+/** Polls `probe` every 20 ms until it returns a value other than undefined, or fails after `ms`. */
+export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export const COLLECTOR_FN = 'ibmflowlogs:index:getFlowLogCollector';
+export const COLLECTORS_FN = 'ibmflowlogs:index:getFlowLogCollectors';
