@@ -65,6 +65,11 @@ export class PluginProcess {
 
 export const toStruct = (value: object) => struct.Struct.fromJavaScript(value as Record<string, any>);
 
+/** The fields the engine sets on every resource request. */
+function forResource<R extends { setUrn(v: string): R; setName(v: string): R; setType(v: string): R }>(r: R, name: string): R {
+  return r.setUrn(URN(name)).setName(name).setType(TYPE);
+}
+
 /** Request builders with the fields the engine sets. */
 export const requests = {
   configure(args: object) {
@@ -90,20 +95,14 @@ export const requests = {
     return r;
   },
   check(name: string, news: object, olds: object = {}, seed = 'c2VlZC1mb3ItdGVzdHM=') {
-    const r = new provider.CheckRequest();
-    r.setUrn(URN(name));
-    r.setName(name);
-    r.setType(TYPE);
+    const r = forResource(new provider.CheckRequest(), name);
     r.setOlds(toStruct(olds));
     r.setNews(toStruct(news));
     r.setRandomseed(seed);
     return r;
   },
   diff(name: string, id: string, olds: object, news: object, oldInputs: object = olds) {
-    const r = new provider.DiffRequest();
-    r.setUrn(URN(name));
-    r.setName(name);
-    r.setType(TYPE);
+    const r = forResource(new provider.DiffRequest(), name);
     r.setId(id);
     r.setOlds(toStruct(olds));
     r.setNews(toStruct(news));
@@ -111,30 +110,21 @@ export const requests = {
     return r;
   },
   create(name: string, properties: object, options: { preview?: boolean; timeout?: number } = {}) {
-    const r = new provider.CreateRequest();
-    r.setUrn(URN(name));
-    r.setName(name);
-    r.setType(TYPE);
+    const r = forResource(new provider.CreateRequest(), name);
     r.setProperties(toStruct(properties));
     r.setPreview(options.preview ?? false);
     r.setTimeout(options.timeout ?? 0);
     return r;
   },
   read(name: string, id: string, properties: object = {}, inputs: object = {}) {
-    const r = new provider.ReadRequest();
-    r.setUrn(URN(name));
-    r.setName(name);
-    r.setType(TYPE);
+    const r = forResource(new provider.ReadRequest(), name);
     r.setId(id);
     r.setProperties(toStruct(properties));
     r.setInputs(toStruct(inputs));
     return r;
   },
   update(name: string, id: string, olds: object, news: object, options: { preview?: boolean; timeout?: number } = {}) {
-    const r = new provider.UpdateRequest();
-    r.setUrn(URN(name));
-    r.setName(name);
-    r.setType(TYPE);
+    const r = forResource(new provider.UpdateRequest(), name);
     r.setId(id);
     r.setOlds(toStruct(olds));
     r.setNews(toStruct(news));
@@ -144,10 +134,7 @@ export const requests = {
     return r;
   },
   delete(name: string, id: string, properties: object, timeout = 0) {
-    const r = new provider.DeleteRequest();
-    r.setUrn(URN(name));
-    r.setName(name);
-    r.setType(TYPE);
+    const r = forResource(new provider.DeleteRequest(), name);
     r.setId(id);
     r.setProperties(toStruct(properties));
     r.setTimeout(timeout);
