@@ -1,11 +1,15 @@
 import { expect } from 'chai';
+import { coverageRows, under } from './support/coverage';
 import { DIFF, eventually, type Fixture, KIND, type TopologyIds, useFixture } from './support/fixture';
 import { requests, secret } from './support/plugin';
 
 type TargetType = 'vpc' | 'subnet' | 'instance' | 'network_interface' | 'virtual_network_interface' | 'instance_network_attachment';
 
-/** The outputs a created collector must have, from what the emulator holds (GET /_emulator/state). */
-function expectedOutputs(st: any, inputs: Record<string, any>, targetType: TargetType, vpc: string, extra: Record<string, unknown> = {}) {
+/**
+ * The outputs a created collector must have, from what the emulator holds (GET /_emulator/state). `coverage`: the
+ * interfaces under its target, as the only collector it wins them all.
+ */
+function expectedOutputs(st: any, inputs: Record<string, any>, targetType: TargetType, vpc: string, coverage: unknown[], extra: Record<string, unknown> = {}) {
   return {
     target: inputs.target,
     storageBucket: st.storage_bucket.name,
@@ -21,7 +25,7 @@ function expectedOutputs(st: any, inputs: Record<string, any>, targetType: Targe
     autoDelete: st.auto_delete,
     vpc,
     targetType,
-    coverage: [],
+    coverage,
     ...extra,
   };
 }
@@ -60,8 +64,9 @@ describe('rpc: FlowLogCollector create, update, replace, tags, delete', () => {
         expect(st.name).to.equal(inputs.name);
         expect(st.vpc.id).to.equal(f.ids.vpc);
         expect([st.resource_group.name, st.auto_delete, st.active]).to.deep.equal(['default', true, true]);
+        const coverage = await coverageRows(f, under(targetType, id(f.ids)));
         expect(outputs).to.deep.equal(
-          expectedOutputs(st, inputs, targetType, f.ids.vpc, { target, storageBucket: 'bucket-c', active: true, lifecycleState: 'stable', resourceGroupName: 'default', autoDelete: true }),
+          expectedOutputs(st, inputs, targetType, f.ids.vpc, coverage, { target, storageBucket: 'bucket-c', active: true, lifecycleState: 'stable', resourceGroupName: 'default', autoDelete: true }),
         );
       });
     }
@@ -74,7 +79,10 @@ describe('rpc: FlowLogCollector create, update, replace, tags, delete', () => {
     expect(st.active).to.equal(false);
     expect(st.lifecycle_state).to.equal('suspended');
     expect(st.resource_group.id).to.equal(f.ids.networkGroup);
-    expect(outputs).to.deep.equal(expectedOutputs(st, { target: f.ids.subnet2 }, 'subnet', f.ids.vpc, { resourceGroupName: 'network', lifecycleState: 'suspended', active: false, name: 'quiet' }));
+    // Suspended, it still wins subnet-2's interfaces (design.md §4): they are its coverage, though they get no logs.
+    const coverage = await coverageRows(f, under('subnet', f.ids.subnet2));
+    expect(coverage).to.have.length(3);
+    expect(outputs).to.deep.equal(expectedOutputs(st, { target: f.ids.subnet2 }, 'subnet', f.ids.vpc, coverage, { resourceGroupName: 'network', lifecycleState: 'suspended', active: false, name: 'quiet' }));
   });
 
   it('keeps secret inputs secret in the outputs derived from them', async () => {

@@ -113,6 +113,6 @@ describe('rpc: Invoke of the functions', () => {
 
   it('an unknown function token is an error naming the functions offered', async () => {
     const error = await rpcError(fx().invoke('ibmflowlogs:index:getNothing', {}));
-    expect(error.details).to.equal('unknown function "ibmflowlogs:index:getNothing"; this provider offers ibmflowlogs:index:getFlowLogCollector, ibmflowlogs:index:getFlowLogCollectors');
+    expect(error.details).to.equal('unknown function "ibmflowlogs:index:getNothing"; this provider offers ibmflowlogs:index:getFlowLogCollector, ibmflowlogs:index:getFlowLogCollectors, ibmflowlogs:index:getCoverage');
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { coverageRows, under } from './support/coverage';
 import { eventually, type Fixture, useFixture } from './support/fixture';
 import { UNKNOWN, URN } from './support/plugin';
 import { engine as enginePb } from '../../provider/src/rpc/stubs';
@@ -16,7 +17,7 @@ async function expectNoMutation(f: Fixture): Promise<void> {
 describe('rpc: preview', () => {
   const fx = useFixture();
 
-  it('Create with preview=true sends no mutating request and leaves what it cannot know unknown', async () => {
+  it('Create with preview=true sends no mutating request, predicts the coverage and leaves what it cannot know unknown', async () => {
     const f = fx();
     const { inputs } = await f.check('web', { target: f.ids.subnet1, storageBucket: 'bucket-c', name: 'web', tags: ['env:dev'] });
     await f.clearRequests();
@@ -41,7 +42,8 @@ describe('rpc: preview', () => {
       autoDelete: UNKNOWN,
       vpc: f.ids.vpc,
       targetType: 'subnet',
-      coverage: UNKNOWN,
+      // Predicted from the live topology and collectors (none): every interface of subnet-1.
+      coverage: await coverageRows(f, under('subnet', f.ids.subnet1)),
     });
   });
 
@@ -52,7 +54,7 @@ describe('rpc: preview', () => {
     await f.clearRequests();
     const { outputs } = await f.create('web', inputs, { preview: true });
     await expectNoMutation(f);
-    expect([outputs.target, outputs.vpc, outputs.targetType, outputs.crn]).to.deep.equal([UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN]);
+    expect([outputs.target, outputs.vpc, outputs.targetType, outputs.crn, outputs.coverage]).to.deep.equal([UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN]);
     expect([outputs.storageBucket, outputs.name, outputs.active]).to.deep.equal(['bucket-c', 'web', true]);
   });
 
@@ -63,7 +65,9 @@ describe('rpc: preview', () => {
     await f.clearRequests();
     const outputs = await f.update('web', p.id, p.outputs, news.inputs, { preview: true });
     await expectNoMutation(f);
-    expect(outputs).to.deep.equal({ ...p.outputs, name: 'web-two', active: false, tags: ['env:prod'], lifecycleState: UNKNOWN, coverage: UNKNOWN });
+    // Suspended, the VPC collector still wins every interface (design.md §4): the predicted coverage is unchanged.
+    expect(p.outputs.coverage).to.deep.equal(await coverageRows(f, () => true));
+    expect(outputs).to.deep.equal({ ...p.outputs, name: 'web-two', active: false, tags: ['env:prod'], lifecycleState: UNKNOWN });
     const st = await f.collectorInState(p.id);
     expect([st.name, st.active, st.lifecycle_state]).to.deep.equal(['web', true, 'stable']);
     expect((await f.state()).tags).to.deep.equal({ [p.outputs.crn]: ['env:dev'] });

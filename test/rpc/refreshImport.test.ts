@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { coverageRows, under } from './support/coverage';
 import { DIFF, KIND, useFixture } from './support/fixture';
 
 /**
@@ -98,7 +99,8 @@ describe('rpc: refresh and import', () => {
         autoDelete: true,
         vpc: f.ids.vpc,
         targetType: 'subnet',
-        coverage: [],
+        // The only collector: it receives every interface of subnet-2.
+        coverage: await coverageRows(f, under('subnet', f.ids.subnet2)),
       });
 
       const program = { target: f.ids.subnet2, storageBucket: 'bucket-e', name: 'by-hand' };

@@ -1,15 +1,19 @@
 import { EMULATOR_HELP, emulatorCommand } from './emulatorCommand';
+import { PLAN_HELP, planCommand } from './planCommand';
 
 const HELP = `ibm-flowlogs <command> [options]
 
 Commands:
   emulator   run the local IBM Cloud emulator (IAM, VPC API, COS) on loopback
+  plan       show where every interface's flow logs land after a planned set of collectors (from
+             \`pulumi preview --json\` or a JSON list): a terminal table, a pull-request comment, or JSON
 
 Run "ibm-flowlogs <command> --help" for a command's options.
-${'\n'}${EMULATOR_HELP}`;
+${'\n'}${EMULATOR_HELP}${'\n'}${PLAN_HELP}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   emulator: emulatorCommand,
+  plan: planCommand,
 };
 
 /** Entry point of provider/bin/ibm-flowlogs: dispatches by command name; errors end with exit 2 and a message. */

@@ -1,11 +1,15 @@
-import type { Collector, CollectorFilters } from '../ibm/types';
+import type { Collector, CollectorFilters, ResolvedTarget, VpcTopology } from '../ibm/types';
 
-/** What the functions need from IBM Cloud; the rpc layer wires the ibm/ VPC client in. */
+/** What the functions need from IBM Cloud; the rpc layer wires the ibm/ clients in. */
 export interface FunctionServices {
   vpc: {
     getCollector(id: string, options?: { signal?: AbortSignal }): Promise<Collector | undefined>;
     listCollectors(filters?: CollectorFilters, options?: { signal?: AbortSignal }): AsyncIterable<Collector>;
   };
+  /** A VPC's topology, cached for the life of the provider process. */
+  topology: { read(vpcId: string, options?: { signal?: AbortSignal }): Promise<VpcTopology> };
+  /** What an id or CRN names, from a per-process index of the region's topology. */
+  targets: { resolve(idOrCrn: string, options?: { signal?: AbortSignal }): Promise<ResolvedTarget | undefined> };
   signal: AbortSignal;
 }
 

@@ -1,6 +1,9 @@
-import type { Collector, CollectorPatch, CollectorPrototype, TargetType } from '../ibm/types';
+import type { Collector, CollectorFilters, CollectorPatch, CollectorPrototype, TargetType } from '../ibm/types';
+import type { CollectorSpec } from '../precedence/types';
 import { autoname } from './autoname';
+import { compare, coverageAmong, type CoverageServices, coverageFor, liveState, overlay, specFromProperties, specOf } from './coverage';
 import { ResourceInitError } from './errors';
+import type { ManagedCollectors, ManagedEntry } from './managed';
 import { type CheckFailure, type Outputs, type PropertyBag, UNKNOWN } from './properties';
 import { targetId, validateInputs } from './validation';
 import { waitUntil, WaitTimeoutError } from './waiter';
@@ -8,8 +11,9 @@ import { waitUntil, WaitTimeoutError } from './waiter';
 export const TOKEN = 'ibmflowlogs:index:FlowLogCollector';
 
 /** What the collector needs from IBM Cloud; the rpc layer wires the ibm/ clients in. */
-export interface CollectorServices {
+export interface CollectorServices extends CoverageServices {
   vpc: {
+    listCollectors(filters?: CollectorFilters, options?: { signal?: AbortSignal }): AsyncIterable<Collector>;
     getCollector(id: string, options?: { signal?: AbortSignal }): Promise<Collector | undefined>;
     createCollector(proto: CollectorPrototype, options?: { signal?: AbortSignal }): Promise<Collector>;
     updateCollector(id: string, patch: CollectorPatch, options?: { signal?: AbortSignal }): Promise<Collector>;
@@ -24,10 +28,14 @@ export interface CollectorServices {
     attachTags(crn: string, tags: string[], options?: { signal?: AbortSignal }): Promise<void>;
     detachTags(crn: string, tags: string[], options?: { signal?: AbortSignal }): Promise<void>;
   };
-  /** Progress and warnings for the engine's Log service. */
-  log(severity: 'debug' | 'info' | 'warning', message: string): void;
+  /** Progress and warnings for the engine's Log service; resolves once the engine has the message. */
+  log(severity: 'debug' | 'info' | 'warning', message: string): void | Promise<void>;
   /** Aborted by the engine's Cancel. */
   signal: AbortSignal;
+  /** This resource's URN. */
+  urn: string;
+  /** Which collector each resource of this deployment manages, as far as this provider process has seen. */
+  managed: ManagedCollectors;
 }
 
 /** Defaults when the program sets no customTimeouts. */
@@ -70,9 +78,35 @@ export async function check(olds: PropertyBag, news: PropertyBag, ctx: CheckCont
     const found = await ctx.services.targets.resolve(values.target, { signal: ctx.services.signal });
     if (!found) {
       failures.push({ property: 'target', reason: `no VPC, subnet, instance, network interface, virtual network interface or network attachment "${values.target}" exists in this region` });
+    } else {
+      const taken = await foreignCollector(found.id, olds, ctx.services);
+      if (taken) failures.push({ property: 'target', reason: takenReason(news.secret.has('target') ? 'the (secret) target' : `target ${values.target}`, taken, ctx.name, ctx.services) });
     }
   }
   return { inputs: { values, unknown: new Set(news.unknown), secret: new Set(news.secret) }, failures };
+}
+
+/**
+ * The live collector on the target when this resource does not manage it. Ours: its id is the one this resource's URN
+ * is known to manage (from Diff, Create, Read or Update in this process), or the old inputs name the same target. Olds
+ * alone cannot decide it: the engine re-runs Check with empty olds when it replaces a resource.
+ */
+async function foreignCollector(target: string, olds: PropertyBag, services: CollectorServices): Promise<Collector | undefined> {
+  let holder: Collector | undefined;
+  for await (const c of services.vpc.listCollectors({ 'target.id': target }, { signal: services.signal })) if (c.target.id === target) holder = c;
+  if (!holder) return undefined;
+  if (services.managed.get(services.urn)?.id === holder.id) return undefined;
+  if (typeof olds.values.target === 'string' && targetId(olds.values.target) === holder.target.id) return undefined;
+  return holder;
+}
+
+function takenReason(target: string, c: Collector, resourceName: string, services: CollectorServices): string {
+  const held = `${target} already has flow log collector "${c.name}" (${c.id}, bucket "${c.storageBucket}")`;
+  const other = services.managed.urnOf(c.id);
+  if (other && other !== services.urn) {
+    return `${held}, which resource "${other.split('::').pop()}" of this stack manages; a target can have only one collector: give this resource another target, or remove the other resource from the program`;
+  }
+  return `${held}, which this resource does not manage; a target can have only one collector. To manage it with this resource, import it: pulumi import ${TOKEN} ${resourceName} ${c.id} (or delete it, or choose another target)`;
 }
 
 export type DiffKind = 'update' | 'update-replace' | 'add' | 'add-replace' | 'delete' | 'delete-replace';
@@ -125,7 +159,7 @@ export function diff(olds: PropertyBag, news: PropertyBag): DiffResult {
 }
 
 /** The outputs of a collector read from the API. */
-export function outputsOf(c: Collector, inputs: { target?: unknown; tags: string[] }): Outputs {
+export function outputsOf(c: Collector, inputs: { target?: unknown; tags: string[] }, coverage: unknown[] = []): Outputs {
   return {
     target: typeof inputs.target === 'string' && targetId(inputs.target) === c.target.id ? inputs.target : c.target.id,
     storageBucket: c.storageBucket,
@@ -141,7 +175,7 @@ export function outputsOf(c: Collector, inputs: { target?: unknown; tags: string
     autoDelete: c.autoDelete,
     vpc: c.vpc.id,
     targetType: c.target.type,
-    coverage: [],
+    coverage,
   };
 }
 
@@ -177,6 +211,83 @@ async function predict(inputs: PropertyBag, services: CollectorServices, base: O
   };
 }
 
+/**
+ * The coverage a preview predicts: the planned collector laid over the live ones of its VPC (in place of `replaced`,
+ * the old collector of a replacement), with a warning for every change to where interfaces' flow logs go. UNKNOWN
+ * when it cannot be predicted: a preview never fails on a lookup it can do without.
+ */
+async function predictCoverage(
+  services: CollectorServices,
+  vpcId: unknown,
+  planned: CollectorSpec | undefined,
+  options: { replaced?: ManagedEntry; warn: boolean; secret: boolean },
+): Promise<unknown> {
+  if (typeof vpcId !== 'string' || !planned) return UNKNOWN;
+  let state: Awaited<ReturnType<typeof liveState>>;
+  try {
+    state = await liveState(services, vpcId);
+  } catch (error) {
+    await services.log('debug', `coverage not predicted: ${(error as Error).message}`);
+    return UNKNOWN;
+  }
+  const old = options.replaced;
+  let spec = planned;
+  const remove: string[] = [];
+  if (old && old.id !== planned.id) {
+    // The same target: the replacement is, to the user, the same collector in a new bucket or group.
+    if (old.spec?.targetId === planned.targetId) spec = { ...planned, id: old.id };
+    else if (state.live.some((c) => c.id === old.id)) remove.push(old.id);
+  }
+  const comparison = compare(state.topology, state.live, overlay(state.live, { upsert: [spec], remove }));
+  if (options.warn) await warn(services, options.secret ? comparison.redactedWarnings : comparison.warnings);
+  return coverageFor(comparison.after, spec.id, state.topology);
+}
+
+async function warn(services: CollectorServices, lines: string[]): Promise<void> {
+  for (const line of lines) await services.log('warning', line);
+}
+
+/** Whether warnings must not name this collector's target, bucket or name (they are secret). */
+const hasSecretIdentity = (bag: PropertyBag) => ['target', 'storageBucket', 'name'].some((key) => bag.secret.has(key));
+
+/**
+ * After a create or update: the collector's coverage against the live collectors of its VPC, and a warning for every
+ * change the operation made to where interfaces' flow logs go. `sets` builds the collector sets before and after the
+ * operation from the live ones, and names the key the collector has in them. A failure to read them costs the
+ * coverage output (empty, with a warning saying a refresh fills it in), never the operation, which has happened.
+ */
+async function settledCoverage(
+  services: CollectorServices,
+  collector: Collector,
+  sets: (live: CollectorSpec[]) => { before: CollectorSpec[]; after: CollectorSpec[]; key: string },
+  secret: boolean,
+): Promise<unknown[]> {
+  let state: Awaited<ReturnType<typeof liveState>>;
+  try {
+    state = await liveState(services, collector.vpc.id);
+  } catch (error) {
+    await services.log('warning', `the coverage of collector ${collector.id} could not be computed, so its coverage output is empty until pulumi refresh: ${(error as Error).message}`);
+    return [];
+  }
+  const { before, after, key } = sets(state.live);
+  const comparison = compare(state.topology, before, after);
+  await warn(services, secret ? comparison.redactedWarnings : comparison.warnings);
+  return coverageFor(comparison.after, key, state.topology);
+}
+
+/** The planned collector of a preview, from checked inputs (and the recorded outputs of an update); undefined when its target is unknown. */
+function plannedSpec(id: string, inputs: PropertyBag, services: CollectorServices, base: Record<string, unknown> = {}): { spec?: CollectorSpec; known: boolean } {
+  const v = inputs.values;
+  const target = inputs.unknown.has('target') ? undefined : v.target ?? base.target;
+  if (typeof target !== 'string') return { known: false };
+  const name = inputs.unknown.has('name') ? base.name ?? services.urn.split('::').pop() : v.name ?? base.name;
+  const bucket = inputs.unknown.has('storageBucket') ? undefined : v.storageBucket ?? base.storageBucket;
+  const active = inputs.unknown.has('active') ? undefined : v.active ?? true;
+  // Warnings name the bucket and say whether logs flow: they wait for the values that decide them.
+  const known = typeof bucket === 'string' && typeof active === 'boolean';
+  return { spec: { id, name: String(name ?? ''), targetId: targetId(target), bucket: typeof bucket === 'string' ? bucket : '', active: active !== false }, known };
+}
+
 const READY_STATES = new Set(['stable', 'suspended']);
 
 /** Waits until the collector is stable (suspended when inactive); a `failed` collector or a timeout is an init failure. */
@@ -208,7 +319,15 @@ export interface OperationOptions {
 
 export async function create(inputs: PropertyBag, options: OperationOptions): Promise<{ id: string; outputs: Outputs }> {
   const { services } = options;
-  if (options.preview) return { id: '', outputs: await predict(inputs, services) };
+  const prior = services.managed.get(services.urn);
+  // Diff said this resource is replaced: its old collector goes when the new one comes.
+  const replaced = prior?.replacing ? prior : undefined;
+  if (options.preview) {
+    const outputs = await predict(inputs, services);
+    const planned = plannedSpec(services.urn, inputs, services);
+    outputs.coverage = await predictCoverage(services, outputs.vpc, planned.spec, { replaced, warn: planned.known, secret: hasSecretIdentity(inputs) });
+    return { id: '', outputs };
+  }
   const v = inputs.values;
   const target = String(v.target);
   const proto: CollectorPrototype = {
@@ -228,12 +347,30 @@ export async function create(inputs: PropertyBag, options: OperationOptions): Pr
     }
   }
   const ready = await waitReady(created, services, options.timeoutSeconds || DEFAULT_TIMEOUT_SECONDS.create, tags, target);
-  return { id: ready.id, outputs: outputsOf(ready, { target, tags }) };
+  const coverage = await settledCoverage(services, ready, (live) => {
+    const old = replaced && replaced.id !== ready.id ? replaced : undefined;
+    const oldLive = old !== undefined && live.some((c) => c.id === old.id);
+    // A delete-first replacement has deleted the old collector already: before, it was there.
+    const restore = old && !oldLive && old.deleted && old.spec ? [old.spec] : [];
+    // On the same target, the new collector is, to the user, the old one in a new bucket or resource group.
+    const key = old?.spec?.targetId === ready.target.id ? old.id : ready.id;
+    return {
+      before: overlay(live, { upsert: restore, remove: [ready.id] }),
+      after: overlay(live, { upsert: [{ ...specOf(ready), id: key }], remove: [ready.id, ...(oldLive && key !== old.id ? [old.id] : [])] }),
+      key,
+    };
+  }, hasSecretIdentity(inputs));
+  return { id: ready.id, outputs: outputsOf(ready, { target, tags }, coverage) };
 }
 
 export async function update(id: string, olds: PropertyBag, news: PropertyBag, options: OperationOptions): Promise<Outputs> {
   const { services } = options;
-  if (options.preview) return predict(news, services, olds.values);
+  if (options.preview) {
+    const outputs = await predict(news, services, olds.values);
+    const planned = plannedSpec(id, news, services, olds.values);
+    outputs.coverage = await predictCoverage(services, outputs.vpc, planned.spec, { warn: planned.known, secret: hasSecretIdentity(news) || hasSecretIdentity(olds) });
+    return outputs;
+  }
   const o = olds.values;
   const n = news.values;
   const patch: CollectorPatch = {};
@@ -254,7 +391,14 @@ export async function update(id: string, olds: PropertyBag, news: PropertyBag, o
   if (patch.active !== undefined || !READY_STATES.has(collector.lifecycleState)) {
     collector = await waitReady(collector, services, options.timeoutSeconds || DEFAULT_TIMEOUT_SECONDS.update, wanted, n.target);
   }
-  return outputsOf(collector, { target: n.target, tags: wanted });
+  const ready = collector;
+  const old = specFromProperties(id, o);
+  const coverage = await settledCoverage(services, ready, (live) => ({
+    before: overlay(live, { upsert: old ? [old] : [], remove: [] }),
+    after: overlay(live, { upsert: [specOf(ready)], remove: [] }),
+    key: ready.id,
+  }), hasSecretIdentity(news) || hasSecretIdentity(olds));
+  return outputsOf(ready, { target: n.target, tags: wanted }, coverage);
 }
 
 /**
@@ -264,9 +408,10 @@ export async function update(id: string, olds: PropertyBag, news: PropertyBag, o
 export async function read(id: string, state: PropertyBag | undefined, inputs: PropertyBag | undefined, services: CollectorServices): Promise<{ id: string; outputs: Outputs; inputs: Record<string, unknown> } | undefined> {
   const collector = await services.vpc.getCollector(id, { signal: services.signal });
   if (!collector) return undefined;
-  const tags = await services.tags.listTags(collector.crn, { signal: services.signal });
+  const [tags, live] = await Promise.all([services.tags.listTags(collector.crn, { signal: services.signal }), liveState(services, collector.vpc.id)]);
   const givenTarget = inputs?.values.target ?? state?.values.target;
-  const outputs = outputsOf(collector, { target: givenTarget, tags });
+  const coverage = coverageAmong(live.topology, overlay(live.live, { upsert: [specOf(collector)], remove: [] }), collector.id);
+  const outputs = outputsOf(collector, { target: givenTarget, tags }, coverage);
   const readInputs: Record<string, unknown> = {
     target: outputs.target,
     storageBucket: collector.storageBucket,

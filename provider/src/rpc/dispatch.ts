@@ -1,3 +1,4 @@
+import * as getCoverage from '../functions/getCoverage';
 import * as getFlowLogCollector from '../functions/getFlowLogCollector';
 import * as getFlowLogCollectors from '../functions/getFlowLogCollectors';
 import type { FunctionServices } from '../functions/services';
@@ -6,4 +7,5 @@ import type { FunctionServices } from '../functions/services';
 export const FUNCTIONS: Record<string, (args: Record<string, unknown>, services: FunctionServices) => Promise<Record<string, unknown>>> = {
   [getFlowLogCollector.TOKEN]: getFlowLogCollector.getFlowLogCollector,
   [getFlowLogCollectors.TOKEN]: getFlowLogCollectors.getFlowLogCollectors,
+  [getCoverage.TOKEN]: getCoverage.getCoverage,
 };

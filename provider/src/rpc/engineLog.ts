@@ -1,5 +1,8 @@
 import { engine, engineGrpc, grpc } from './stubs';
 
+/** How long a caller that awaits a log line waits for the engine at most. */
+const LOG_DEADLINE_MS = 5000;
+
 export type Severity = 'debug' | 'info' | 'warning' | 'error';
 
 /**
@@ -27,8 +30,8 @@ export class EngineLog {
     req.setSeverity({ debug: engine.LogSeverity.DEBUG, info: engine.LogSeverity.INFO, warning: engine.LogSeverity.WARNING, error: engine.LogSeverity.ERROR }[severity]);
     req.setMessage(message);
     req.setUrn(urn);
-    // A lost log line must never fail an operation.
-    return new Promise((resolve) => this.client!.log(req, () => resolve()));
+    // A lost log line must never fail an operation, nor hold it up for long (callers may await the delivery).
+    return new Promise((resolve) => this.client!.log(req, new grpc.Metadata(), { deadline: Date.now() + LOG_DEADLINE_MS }, () => resolve()));
   }
 
   close(): void {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-js';
 import * as collector from '../resources/flowLogCollector';
+import { ManagedCollectors } from '../resources/managed';
 import type { CheckFailure } from '../resources/properties';
 import { FUNCTIONS } from './dispatch';
 import type { EngineLog } from './engineLog';
@@ -45,6 +46,8 @@ function failures(list: CheckFailure[]) {
 export class ProviderServer {
   private services?: Services;
   private cancel = new AbortController();
+  /** Resource URN → the collector it manages, as seen in this process (Check tells ours from a foreign one with it). */
+  private readonly managed = new ManagedCollectors();
 
   constructor(private readonly log: EngineLog) {}
 
@@ -68,7 +71,16 @@ export class ProviderServer {
 
   private resourceServices(urn: string): collector.CollectorServices {
     const s = this.requireServices();
-    return { vpc: s.vpc, tags: s.tags, targets: s.targets, signal: this.cancel.signal, log: (severity, message) => void this.log.log(severity, message, urn) };
+    return {
+      vpc: s.vpc,
+      tags: s.tags,
+      targets: s.targets,
+      topology: s.topology,
+      signal: this.cancel.signal,
+      log: (severity, message) => this.log.log(severity, message, urn),
+      urn,
+      managed: this.managed,
+    };
   }
 
   private checkType(type: string): void {
@@ -140,7 +152,9 @@ export class ProviderServer {
       }),
       diff: this.run(async (req: InstanceType<typeof provider.DiffRequest>) => {
         this.checkType(req.getType() || typeFromUrn(req.getUrn()));
-        const d = collector.diff(bagOf(fromStruct(req.getOlds())), bagOf(fromStruct(req.getNews())));
+        const olds = bagOf(fromStruct(req.getOlds()));
+        const d = collector.diff(olds, bagOf(fromStruct(req.getNews())));
+        this.managed.noteDiff(req.getUrn(), req.getId(), olds.values, d.replaces.length > 0);
         const res = new provider.DiffResponse();
         res.setChanges(d.changes ? provider.DiffResponse.DiffChanges.DIFF_SOME : provider.DiffResponse.DiffChanges.DIFF_NONE);
         res.setReplacesList(d.replaces);
@@ -159,6 +173,7 @@ export class ProviderServer {
         this.checkType(req.getType() || typeFromUrn(req.getUrn()));
         const inputs = bagOf(fromStruct(req.getProperties()));
         const result = await collector.create(inputs, { preview: req.getPreview(), timeoutSeconds: req.getTimeout(), services: this.resourceServices(req.getUrn()) });
+        if (!req.getPreview()) this.managed.noteState(req.getUrn(), result.id, result.outputs);
         const res = new provider.CreateResponse();
         res.setId(result.id);
         res.setProperties(toStruct(encodeOutputs(result.outputs, secretOutputs(inputs))));
@@ -171,7 +186,11 @@ export class ProviderServer {
         const hasState = state !== undefined && Object.keys(state.values).length > 0;
         const result = await collector.read(req.getId(), hasState ? state : undefined, inputs && Object.keys(inputs.values).length > 0 ? inputs : undefined, this.resourceServices(req.getUrn()));
         const res = new provider.ReadResponse();
-        if (!result) return res; // empty id: the collector is gone
+        if (!result) {
+          this.managed.noteDeleted(req.getUrn(), req.getId());
+          return res; // empty id: the collector is gone
+        }
+        this.managed.noteState(req.getUrn(), result.id, result.outputs);
         const secret = new Set([...(state?.secret ?? []), ...(inputs?.secret ?? [])]);
         res.setId(result.id);
         res.setProperties(toStruct(encodeOutputs(result.outputs, secretOutputs({ values: {}, unknown: new Set(), secret }))));
@@ -186,6 +205,7 @@ export class ProviderServer {
           timeoutSeconds: req.getTimeout(),
           services: this.resourceServices(req.getUrn()),
         });
+        if (!req.getPreview()) this.managed.noteState(req.getUrn(), req.getId(), outputs);
         const res = new provider.UpdateResponse();
         res.setProperties(toStruct(encodeOutputs(outputs, secretOutputs(news))));
         return res;
@@ -193,6 +213,7 @@ export class ProviderServer {
       delete: this.run(async (req: InstanceType<typeof provider.DeleteRequest>) => {
         this.checkType(req.getType() || typeFromUrn(req.getUrn()));
         await collector.remove(req.getId(), { timeoutSeconds: req.getTimeout(), services: this.resourceServices(req.getUrn()) });
+        this.managed.noteDeleted(req.getUrn(), req.getId());
         return new empty.Empty();
       }),
       invoke: this.run(async (req: InstanceType<typeof provider.InvokeRequest>) => {
@@ -207,7 +228,7 @@ export class ProviderServer {
         }
         try {
           const s = this.requireServices();
-          res.setReturn(toStruct(encodeOutputs(await fn(args.values, { vpc: s.vpc, signal: this.cancel.signal }), new Set())));
+          res.setReturn(toStruct(encodeOutputs(await fn(args.values, { vpc: s.vpc, topology: s.topology, targets: s.targets, signal: this.cancel.signal }), new Set())));
         } catch (error) {
           const input = error as { failures?: CheckFailure[] };
           if (!input.failures) throw error;
