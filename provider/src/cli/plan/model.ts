@@ -7,6 +7,7 @@
  */
 import type { Collector, TargetType, VpcTopology } from '../../ibm/types';
 import { PRECEDENCE, SUSPENDED_COLLECTOR_HOLDS_ITS_PLACE, diffResolutions, overlay, resolve, summarizeChanges } from '../../precedence';
+import { specOf, topologyOf } from '../../resources/coverage';
 import type { CollectorSpec, InterfaceChange, Level, Resolution, Topology } from '../../precedence/types';
 import type { PlanInput, PlannedCollector, Unresolved } from './inputs';
 
@@ -178,21 +179,6 @@ function targetIndex(topologies: VpcTopology[]): Map<string, IndexedTarget> {
     for (const v of t.virtualNetworkInterfaces) add({ type: 'virtual_network_interface', id: v.id, name: v.name, vpcId }, v.crn);
   }
   return index;
-}
-
-export function topologyOf(t: VpcTopology): Topology {
-  const vpcId = t.vpc.id;
-  return {
-    vpcs: [{ id: vpcId, name: t.vpc.name }],
-    subnets: t.subnets.map((s) => ({ id: s.id, vpcId, name: s.name })),
-    instances: t.instances.map((i) => ({ id: i.id, vpcId, name: i.name })),
-    interfaces: t.interfaces.map((n) => ({ id: n.id, name: n.name, kind: n.kind, instanceId: n.instanceId, subnetId: n.subnetId, ...(n.vniId ? { vniId: n.vniId } : {}) })),
-    virtualNetworkInterfaces: t.virtualNetworkInterfaces.map((v) => ({ id: v.id, name: v.name, ...(v.attachmentId ? { attachmentId: v.attachmentId } : {}) })),
-  };
-}
-
-function specOf(c: Collector): CollectorSpec {
-  return { id: c.id, name: c.name, targetId: c.target.id, bucket: c.storageBucket, active: c.active };
 }
 
 function specOfPlanned(p: PlannedCollector): CollectorSpec {
