@@ -8,7 +8,7 @@
 import type { Collector, TargetType, VpcTopology } from '../../ibm/types';
 import { PRECEDENCE, SUSPENDED_COLLECTOR_HOLDS_ITS_PLACE, diffResolutions, overlay, resolve, summarizeChanges } from '../../precedence';
 import { specOf, topologyOf } from '../../resources/coverage';
-import type { CollectorSpec, InterfaceChange, Level, Resolution, Topology } from '../../precedence/types';
+import type { CollectorSpec, InterfaceChange, Level, Resolution } from '../../precedence/types';
 import type { PlanInput, PlannedCollector, Unresolved } from './inputs';
 
 /** design.md §4's reading of a suspended collector, said by every report that depends on it. */
