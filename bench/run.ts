@@ -2,6 +2,7 @@ import { emulatorGets } from './emulatorGets';
 import { createMany } from './createMany';
 import { pluginStart } from './pluginStart';
 import { precedence } from './precedence';
+import { flowlogs } from './flowlogs';
 
 /** `npm run bench`: every benchmark in turn; each prints its figures and the ratio measured side by side. */
 const BENCHMARKS: Array<[string, () => Promise<string[]>]> = [
@@ -9,6 +10,7 @@ const BENCHMARKS: Array<[string, () => Promise<string[]>]> = [
   ['plugin start-up', pluginStart],
   ['plugin: 200 collectors in one VPC', createMany],
   ['precedence simulator: 1,000,000 interfaces, 100,000 collectors', precedence],
+  ['flow-log objects: local .gz files end to end on one core, and DuckDB', flowlogs],
 ];
 
 async function main(): Promise<void> {

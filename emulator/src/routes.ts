@@ -1,5 +1,6 @@
 import * as control from './handlers/control';
 import * as collectors from './handlers/flowLogCollectors';
+import * as flowLogs from './handlers/flowLogs';
 import * as iam from './handlers/iam';
 import * as tagging from './handlers/tagging';
 import * as topology from './handlers/topology';
@@ -53,4 +54,8 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/_emulator/authorizations', api: 'control', handler: control.listAuthorizations },
   { method: 'POST', path: '/_emulator/authorizations', api: 'control', handler: control.addAuthorization },
   { method: 'DELETE', path: '/_emulator/authorizations/{bucket}', api: 'control', handler: control.removeAuthorization },
+  { method: 'GET', path: '/_emulator/flowlogs', api: 'control', handler: flowLogs.status },
+  { method: 'POST', path: '/_emulator/flowlogs/write', api: 'control', handler: flowLogs.writeNow },
+  { method: 'GET', path: '/_emulator/traffic', api: 'control', handler: flowLogs.listTraffic },
+  { method: 'POST', path: '/_emulator/traffic', api: 'control', handler: flowLogs.setTraffic },
 ];

@@ -28,6 +28,16 @@ export interface EmulatorOptions {
   /** Seconds a collector stays `pending` / `deleting` before it lands. @default 1 each */
   pendingSeconds?: number;
   deletingSeconds?: number;
+  /**
+   * Where the emulator clock starts, e.g. `'2026-01-05T09:00:00Z'`: with it, capture windows, keys, stream ids and
+   * every flow-log record are the same on every run. A saved state's clock wins. @default now
+   */
+  clockStart?: string | number | Date;
+  /**
+   * Also write flow-log windows as wall time crosses 5-minute boundaries, not only on clock advances and
+   * `POST /_emulator/flowlogs/write` (for a long-running emulator). @default false
+   */
+  realTimeFlowLogs?: boolean;
   /** Where unexpected errors are reported. @default stderr */
   log?: (line: string) => void;
 }
@@ -120,11 +130,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const dir = options.stateDir ? new StateDirectory(options.stateDir) : undefined;
   const saved = dir?.load();
   const seed = saved ? saved.seed : loadTopology(options.topology ?? DEFAULT_TOPOLOGY);
-  const state = new EmulatorState(seed, { cosDirectory: dir?.cosDirectory, apiKey: options.apiKey, saved });
+  const clockStartMs = options.clockStart === undefined ? undefined : new Date(options.clockStart).getTime();
+  if (clockStartMs !== undefined && !Number.isFinite(clockStartMs)) throw new Error(`clockStart ${JSON.stringify(options.clockStart)} is not a date`);
+  const state = new EmulatorState(seed, { cosDirectory: dir?.cosDirectory, apiKey: options.apiKey, saved, clockStartMs });
   if (options.pendingSeconds !== undefined) state.collectors.settings.pendingSeconds = options.pendingSeconds;
   if (options.deletingSeconds !== undefined) state.collectors.settings.deletingSeconds = options.deletingSeconds;
   await state.cos.start(options.cosPort ?? 0);
   if (!saved) await state.seedBuckets(seed);
+  if (options.realTimeFlowLogs) state.flowLogs.startRealTime();
 
   // Saves are coalesced: a burst of changes costs one write.
   let saveTimer: NodeJS.Timeout | undefined;
@@ -202,6 +215,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     });
   } catch (error) {
     if (saveTimer) clearTimeout(saveTimer);
+    await state.flowLogs.stop();
     await state.cos.stop();
     throw new Error(`cannot listen on 127.0.0.1:${options.port ?? 0}: ${(error as Error).message}`);
   }
@@ -222,6 +236,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      await state.flowLogs.stop();
       if (dir) saveNow();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -40,12 +40,13 @@ export const state: Handler = async (ctx) => {
     authorizations: [...s.cos.authorizations].sort(),
     events: s.events.events,
     faults: s.faults.faults,
+    flowLogs: s.flowLogs.status(),
   });
 };
 
 export const clock: Handler = (ctx) => ok({ now: ctx.state.clock.iso(), offsetSeconds: ctx.state.clock.offsetSeconds });
 
-export const advanceClock: Handler = (ctx) => {
+export const advanceClock: Handler = async (ctx) => {
   const body = objectBody(ctx);
   const seconds = body.seconds;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > 10 * 365 * 86400) {
@@ -53,7 +54,9 @@ export const advanceClock: Handler = (ctx) => {
   }
   ctx.state.clock.advance(seconds);
   ctx.state.collectors.settle();
-  return changed(ctx, ok({ now: ctx.state.clock.iso(), offsetSeconds: ctx.state.clock.offsetSeconds }));
+  // The windows the advance crossed are in COS before the answer goes out.
+  const flowLogs = await ctx.state.flowLogs.advanced();
+  return changed(ctx, ok({ now: ctx.state.clock.iso(), offsetSeconds: ctx.state.clock.offsetSeconds, flowLogs }));
 };
 
 export const addFault: Handler = (ctx) => ok(ctx.state.faults.add(ctx.controlBody()), 201);

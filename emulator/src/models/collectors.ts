@@ -160,6 +160,14 @@ export class CollectorModel {
     return [...this.records.values()];
   }
 
+  /**
+   * Every record as it stands, without landing due transitions: the flow-log writer judges each capture window at
+   * that window's end (see flowLogRouting.ts `stateAt`), which a settle to the latest time would hide.
+   */
+  unsettled(): readonly CollectorRecord[] {
+    return [...this.records.values()];
+  }
+
   async create(body: unknown): Promise<CollectorRecord> {
     this.settle();
     const input = parseCreate(body);

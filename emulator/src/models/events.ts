@@ -2,7 +2,8 @@ import type { Clock } from './clock';
 
 /**
  * What the service would report outside the API: Activity Tracker actions (`is.flow-log-collector.flow-log-collector.*`)
- * and, later, the flow-log service's own log messages (`is.flow-log-collector.00002E`, …). Bounded, newest last.
+ * and the flow-log service's own log messages (`is.flow-log-collector.00002E` unauthorized bucket,
+ * `is.flow-log-collector.00003E` bucket not found; written by flowLogWriter.ts). Bounded, newest last.
  */
 export interface ServiceEvent {
   time: string;
@@ -20,8 +21,9 @@ export class EventLog {
     this.events = [...events];
   }
 
-  record(action: string, resource: string, detail?: string): void {
-    this.events.push({ time: this.clock.iso(), action, resource, ...(detail ? { detail } : {}) });
+  /** `at` (ms on the emulator clock) when the event belongs to another moment than now, e.g. a capture window's end. */
+  record(action: string, resource: string, detail?: string, at?: number): void {
+    this.events.push({ time: this.clock.iso(at), action, resource, ...(detail ? { detail } : {}) });
     if (this.events.length > LIMIT) this.events.splice(0, this.events.length - LIMIT);
   }
 

@@ -3,10 +3,12 @@ import { CollectorModel, CollectorsSnapshot } from './collectors';
 import { CosModel, HmacKeys } from './cos';
 import { EventLog, ServiceEvent } from './events';
 import { FaultModel } from './faults';
+import { FlowLogWriter, FlowLogWriterSnapshot } from './flowLogWriter';
 import { IamModel, IamSnapshot } from './iam';
 import { RequestCounters } from './requestCounters';
 import { TagModel, TagsSnapshot } from './tags';
 import { TopologyModel } from './topology';
+import { TrafficModel, TrafficSnapshot } from './trafficSettings';
 import type { Topology } from './topologyTypes';
 
 /** Everything `--state DIR` keeps across restarts (COS objects live beside it, in s3rver's directory). */
@@ -22,6 +24,9 @@ export interface PersistedState {
   events: ServiceEvent[];
   /** Global Tagging's user tags by CRN (absent in files written before tagging existed). */
   tags?: TagsSnapshot;
+  /** The flow-log writer's streams and counts, and the traffic scenarios (absent in older files). */
+  flowLogs?: FlowLogWriterSnapshot;
+  traffic?: TrafficSnapshot;
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -36,22 +41,28 @@ export class EmulatorState {
   readonly counters = new RequestCounters();
   readonly events: EventLog;
   readonly tags: TagModel;
+  readonly traffic: TrafficModel;
+  readonly flowLogs: FlowLogWriter;
   private seed: Topology;
   private current: TopologyModel;
   /** Called after every change that persistence should see. */
   onChange: () => void = () => undefined;
 
-  constructor(seed: Topology, options: { cosDirectory?: string; apiKey?: string; saved?: PersistedState }) {
+  /** `clockStartMs`: where the emulator clock starts (ms since the epoch) when no saved state says otherwise. */
+  constructor(seed: Topology, options: { cosDirectory?: string; apiKey?: string; saved?: PersistedState; clockStartMs?: number }) {
     const saved = options.saved;
     this.seed = copy(saved?.seed ?? seed);
     this.current = new TopologyModel(copy(saved?.topology ?? seed));
-    this.clock = new Clock(saved?.clockOffsetMs ?? 0);
+    this.clock = new Clock(saved?.clockOffsetMs ?? (options.clockStartMs === undefined ? 0 : options.clockStartMs - Date.now()));
     this.events = new EventLog(this.clock, saved?.events);
     this.tags = new TagModel(saved?.tags);
     this.iam = new IamModel(this.clock, this.current.account, saved?.iam, options.apiKey);
     this.cos = new CosModel({ directory: options.cosDirectory, hmac: saved?.hmac });
     for (const name of saved?.authorizations ?? []) this.cos.authorizations.add(name);
     this.collectors = new CollectorModel(this.clock, () => this.current, this.cos, this.events, saved?.collectors);
+    this.traffic = new TrafficModel(saved?.traffic);
+    this.flowLogs = new FlowLogWriter(this.clock, () => this.current, this.collectors, this.cos, this.events, this.traffic, saved?.flowLogs);
+    this.flowLogs.afterWrite = () => this.onChange();
   }
 
   get topology(): TopologyModel {
@@ -66,10 +77,15 @@ export class EmulatorState {
     }
   }
 
-  /** Back to the seeded topology: no collectors, no tags, empty buckets, no faults, counters at zero; config is kept. */
+  /**
+   * Back to the seeded topology: no collectors, no tags, empty buckets, no faults, counters at zero, every interface
+   * back to the default traffic; config and the clock are kept.
+   */
   async reset(): Promise<void> {
     this.collectors.clear();
     this.tags.clear();
+    this.traffic.clear();
+    this.flowLogs.reset();
     this.cos.wipe();
     this.faults.clear();
     this.counters.clear();
@@ -119,6 +135,8 @@ export class EmulatorState {
       collectors: this.collectors.snapshot(),
       events: this.events.events,
       tags: this.tags.snapshot(),
+      flowLogs: this.flowLogs.snapshot(),
+      traffic: this.traffic.snapshot(),
     };
   }
 }

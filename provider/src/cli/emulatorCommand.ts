@@ -12,6 +12,8 @@ Runs the local IBM Cloud (IAM, VPC API, COS and the /_emulator control API) on l
   --state DIR           keep state (collectors, buckets, objects, keys) in DIR across restarts
   --pending-seconds N   seconds a collector stays pending before stable (default 1)
   --deleting-seconds N  seconds a collector stays deleting before it is gone (default 1)
+
+Flow logs are written every 5 minutes of real time (and for every window POST /_emulator/clock/advance crosses).
 `;
 
 function port(value: string | undefined, flag: string): number | undefined {
@@ -55,6 +57,8 @@ export async function emulatorCommand(argv: string[]): Promise<void> {
     stateDir: values.state,
     pendingSeconds: seconds(values['pending-seconds'], '--pending-seconds'),
     deletingSeconds: seconds(values['deleting-seconds'], '--deleting-seconds'),
+    // A long-running emulator writes flow logs as real time passes, like the service; tests drive the clock instead.
+    realTimeFlowLogs: true,
   });
   const stop = (signal: string) => {
     emulator.close().then(

@@ -1,4 +1,5 @@
 import { EMULATOR_HELP, emulatorCommand } from './emulatorCommand';
+import { LOGS_HELP, logsCommand } from './logsCommand';
 import { PLAN_HELP, planCommand } from './planCommand';
 
 const HELP = `ibm-flowlogs <command> [options]
@@ -7,13 +8,15 @@ Commands:
   emulator   run the local IBM Cloud emulator (IAM, VPC API, COS) on loopback
   plan       show where every interface's flow logs land after a planned set of collectors (from
              \`pulumi preview --json\` or a JSON list): a terminal table, a pull-request comment, or JSON
+  logs       read flow-log objects from a bucket and report what they show (dropped replies, port scans, volume)
 
 Run "ibm-flowlogs <command> --help" for a command's options.
-${'\n'}${EMULATOR_HELP}${'\n'}${PLAN_HELP}`;
+${'\n'}${EMULATOR_HELP}${'\n'}${PLAN_HELP}${'\n'}${LOGS_HELP}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   emulator: emulatorCommand,
   plan: planCommand,
+  logs: logsCommand,
 };
 
 /** Entry point of provider/bin/ibm-flowlogs: dispatches by command name; errors end with exit 2 and a message. */
