@@ -1,4 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
+import { ensureDuckDb } from './support/duckdb';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median } from './support/load';
@@ -33,8 +34,9 @@ const hasTaskset = () => spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
 function runChild(engine: 'ours' | 'duckdb', dir: string, pin: boolean): Promise<Run> {
   const [command, args] = pin ? ['taskset', ['-c', '0', process.execPath, CHILD, engine, dir]] : [process.execPath, [CHILD, engine, dir]];
+  const env = engine === 'duckdb' ? { ...process.env, IBMFLOWLOGS_DUCKDB: ensureDuckDb() } : process.env;
   return new Promise((resolve, reject) => {
-    execFile(command, args as string[], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(command, args as string[], { maxBuffer: 16 * 1024 * 1024, env }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${engine} run failed: ${stderr || error.message}`));
       else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as Run);
     });
