@@ -113,7 +113,8 @@ export async function flowlogs(): Promise<string[]> {
     );
   }
   const rssRatio = o[1].rssMb / o[0].rssMb;
-  lines.push(`  must show ≥ 500,000 records/s: ${o[0].rate >= 500_000 && o[1].rate >= 500_000 ? 'met' : 'NOT met'} at 1× and 10×`);
+  const verdict = (rate: number) => (rate >= 500_000 ? 'met' : 'NOT met');
+  lines.push(`  must show ≥ 500,000 records/s: 1× ${verdict(o[0].rate)}, 10× ${verdict(o[1].rate)}`);
   lines.push(`  peak RSS at 10× the input / at 1×: ${rssRatio.toFixed(2)} (bound ≤ 1.5: ${rssRatio <= 1.5 ? 'met' : 'NOT met'})`);
 
   if (duckdbError !== undefined || duck[0].length === 0 || duck[1].length === 0) {
