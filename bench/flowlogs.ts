@@ -1,4 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
+import type { Result } from './support/flowlogsChild';
 import { ensureDuckDb } from './support/duckdb';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,17 +19,7 @@ const SEED = 20250601;
 const RUNS = 3;
 const CHILD = join(__dirname, 'support', 'flowlogsChild.js');
 
-interface Run {
-  engine: string;
-  records: number;
-  objects: number;
-  failed: number;
-  ms: number;
-  cpuMs: number;
-  maxRssKb: number;
-  totals: Record<string, [number, number, number, number]>;
-  notes: Record<string, unknown>;
-}
+type Run = Result;
 
 const hasTaskset = () => spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 

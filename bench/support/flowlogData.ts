@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rng } from './random';
 import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import { gzip } from 'node:zlib';
@@ -13,17 +14,6 @@ import { buildKey, streamIdOf, type FlowLogKey } from '../../provider/src/flowlo
  */
 
 const gzipAsync = promisify(gzip);
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ACCOUNT = '4f2b6d0c1e3a5b7c9d8e0f1a2b3c4d5e';
 const VPC = `crn:v1:bluemix:public:is:us-south:a/${ACCOUNT}::vpc:r006-6c1f0b4a-2f1e-4d3c-9b8a-7f6e5d4c3b2a`;
@@ -154,7 +144,7 @@ export async function flowLogDataSet(root: string, objects: number, seed: number
   if (existsSync(manifest)) return { ...(JSON.parse(readFileSync(manifest, 'utf8')) as DataSet), dir, generatedSeconds: 0 };
   rmSync(dir, { recursive: true, force: true });
   const started = process.hrtime.bigint();
-  const rand = mulberry32(seed);
+  const rand = rng(seed);
   const nics = interfaces();
   let records = 0;
   let gzipBytes = 0;

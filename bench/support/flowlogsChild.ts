@@ -11,7 +11,7 @@ import { FlowLogAnalyzer, readLocalFlowLogs } from '../../provider/src/flowlogs'
 /** Per interface: [accepted flows, rejected flows, bytes, packets]. */
 type Totals = Record<string, [number, number, number, number]>;
 
-interface Result {
+export interface Result {
   engine: string;
   records: number;
   objects: number;
