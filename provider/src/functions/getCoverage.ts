@@ -6,6 +6,7 @@ import type { CheckFailure } from '../resources/properties';
 import { checkActive, checkBucket, checkName, checkTarget, targetId } from '../resources/validation';
 import { resolve } from '../precedence';
 import type { FunctionServices } from './services';
+import { keyPath } from '../rpc/codec';
 
 export const TOKEN = 'ibmflowlogs:index:getCoverage';
 
@@ -25,7 +26,7 @@ const typeOf = (value: unknown) => (value === null ? 'null' : Array.isArray(valu
 function validate(args: Record<string, unknown>): { vpc?: string; planned: PlannedCollector[]; failures: CheckFailure[] } {
   const failures: CheckFailure[] = [];
   for (const key of Object.keys(args)) {
-    if (!(ARG_KEYS as readonly string[]).includes(key)) failures.push({ property: key, reason: `unknown argument; allowed: ${ARG_KEYS.join(', ')}` });
+    if (!(ARG_KEYS as readonly string[]).includes(key)) failures.push({ property: keyPath(key), reason: `unknown argument; allowed: ${ARG_KEYS.join(', ')}` });
   }
   const vpc = args.vpc;
   if (vpc === undefined || vpc === null) failures.push({ property: 'vpc', reason: 'is required: the id of the VPC whose interfaces to report' });
@@ -46,7 +47,7 @@ function validate(args: Record<string, unknown>): { vpc?: string; planned: Plann
       const c = item as Record<string, unknown>;
       const before = failures.length;
       for (const key of Object.keys(c)) {
-        if (!(COLLECTOR_KEYS as readonly string[]).includes(key)) failures.push({ property: `${at}.${key}`, reason: `unknown property; allowed: ${COLLECTOR_KEYS.join(', ')}` });
+        if (!(COLLECTOR_KEYS as readonly string[]).includes(key)) failures.push({ property: keyPath(key, at), reason: `unknown property; allowed: ${COLLECTOR_KEYS.join(', ')}` });
       }
       for (const [key, check] of [['name', checkName], ['target', checkTarget], ['storageBucket', checkBucket]] as const) {
         if (c[key] === undefined || c[key] === null) failures.push({ property: `${at}.${key}`, reason: 'is required' });

@@ -1,4 +1,5 @@
 import type { Collector, CollectorFilters, ResolvedTarget, VpcTopology } from '../ibm/types';
+import { keyPath } from '../rpc/codec';
 
 /** What the functions need from IBM Cloud; the rpc layer wires the ibm/ clients in. */
 export interface FunctionServices {
@@ -38,7 +39,7 @@ export function stringArgs(args: Record<string, unknown>, allowed: readonly stri
   const failures: Array<{ property: string; reason: string }> = [];
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries(args)) {
-    if (!allowed.includes(key)) failures.push({ property: key, reason: `unknown argument; allowed: ${allowed.join(', ')}` });
+    if (!allowed.includes(key)) failures.push({ property: keyPath(key), reason: `unknown argument; allowed: ${allowed.join(', ')}` });
     else if (value === undefined || value === null) continue;
     else if (typeof value !== 'string' || value === '') failures.push({ property: key, reason: `must be a non-empty string, received ${value === '' ? 'an empty string' : typeof value}` });
     else values[key] = value;

@@ -1,4 +1,5 @@
 import type { CheckFailure } from './properties';
+import { keyPath } from '../rpc/codec';
 
 /** IBM's rules for the collector's inputs, as pure functions that return every problem with its property path. */
 
@@ -101,7 +102,7 @@ const CHECKS: Record<(typeof INPUT_KEYS)[number], (value: unknown) => CheckFailu
 export function validateInputs(values: Record<string, unknown>, unknown: Set<string>): CheckFailure[] {
   const failures: CheckFailure[] = [];
   for (const key of Object.keys(values)) {
-    if (!(INPUT_KEYS as readonly string[]).includes(key)) failures.push({ property: key, reason: `unknown property; allowed: ${INPUT_KEYS.join(', ')}` });
+    if (!(INPUT_KEYS as readonly string[]).includes(key)) failures.push({ property: keyPath(key), reason: `unknown property; allowed: ${INPUT_KEYS.join(', ')}` });
   }
   for (const key of ['target', 'storageBucket'] as const) {
     if (values[key] === undefined && !unknown.has(key)) failures.push({ property: key, reason: 'is required' });

@@ -264,6 +264,16 @@ function appendKey(path: string, key: string): string {
   return `${path}[${JSON.stringify(key)}]`;
 }
 
+/**
+ * A failure's property path to `key` under `path` ("" for the top level): the key as is when it reads as a path of
+ * its own, else quoted (`["a.b"]`, `[""]`), so that a key holding ".", "[", "]" or '"', or an empty key, is still
+ * named exactly and never read as a different path.
+ */
+export function keyPath(key: string, path = ''): string {
+  if (key !== '' && !/[.[\]"]/.test(key)) return path === '' ? key : `${path}.${key}`;
+  return `${path}[${JSON.stringify(key)}]`;
+}
+
 /** The top-level input names whose value is or holds a secret: the unit in which secretness carries over to outputs. */
 export function secretInputKeys(inputs: PObject): Set<string> {
   return new Set(Object.keys(inputs).filter((k) => containsSecret(inputs[k])));

@@ -8,7 +8,7 @@
  * encrypted).
  */
 import type { IbmConnection } from '../ibm/types';
-import { PObject, PValue, Secret, UNKNOWN, Unknown, decode, isPObject, sameValue, secret } from './codec';
+import { PObject, PValue, Secret, UNKNOWN, Unknown, decode, isPObject, keyPath, sameValue, secret } from './codec';
 
 export const PACKAGE = 'ibmflowlogs';
 
@@ -170,7 +170,7 @@ function suggestKey(key: string): ConfigKey | undefined {
 function unknownKeyFailure(key: string): ConfigFailure {
   const hint = suggestKey(key);
   return {
-    property: key,
+    property: keyPath(key),
     reason:
       `unknown configuration key ${JSON.stringify(key.length > 80 ? `${key.slice(0, 77)}...` : key)}` +
       `${hint === undefined ? '' : ` (did you mean ${configName(hint)}?)`}; allowed keys: ${CONFIG_KEYS.join(', ')}`,

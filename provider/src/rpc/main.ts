@@ -19,12 +19,22 @@ export function main(argv: string[]): void {
   const engineAddress = argv.filter((a) => !a.startsWith('-')).pop();
   const log = new EngineLog(engineAddress);
   const server: Server = new grpc.Server({ 'grpc.max_receive_message_length': 400 * 1024 * 1024 });
-  server.addService(providerGrpc.ResourceProviderService, new ProviderServer(log).implementation());
+  const providerServer = new ProviderServer(log);
+  server.addService(providerGrpc.ResourceProviderService, providerServer.implementation());
   server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, port) => {
     if (error) return fatal('cannot bind 127.0.0.1:0')(error);
     process.stdout.write(`${port}\n`);
   });
-  const stop = () => server.tryShutdown(() => process.exit(0));
+  // A signal cancels in-flight waits first (as Cancel does: a Create in progress answers with its id), so that the
+  // graceful shutdown does not wait out a long Create; whatever still has not finished after 2 s is cut off.
+  const stop = () => {
+    providerServer.cancelInFlight();
+    setTimeout(() => {
+      server.forceShutdown();
+      process.exit(0);
+    }, 2000).unref();
+    server.tryShutdown(() => process.exit(0));
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

@@ -10,6 +10,7 @@ import { toGrpcError } from './errors';
 import { bagOf, encodeBag, encodeOutputs, secretOutputs } from './properties';
 import { checkProviderConfig, configureServices, diffProviderConfig, type Services } from './services';
 import { empty, plugin, provider, struct } from './stubs';
+import { keyPath } from './codec';
 
 const ROOT = resolve(__dirname, '../../../..');
 const SCHEMA = readFileSync(resolve(ROOT, 'schema.json'), 'utf8');
@@ -50,6 +51,12 @@ export class ProviderServer {
   private readonly managed = new ManagedCollectors();
 
   constructor(private readonly log: EngineLog) {}
+
+  /** What Cancel does: every wait and retry sleep listens to this signal and ends now; later calls get a fresh one. */
+  cancelInFlight(): void {
+    this.cancel.abort();
+    this.cancel = new AbortController();
+  }
 
   /** Runs a handler and answers its result, or the error mapped to gRPC. */
   private run<Req>(handler: (req: Req) => Promise<unknown>) {
@@ -221,7 +228,7 @@ export class ProviderServer {
         if (!fn) throw new Error(`unknown function "${req.getTok()}"; this provider offers ${Object.keys(FUNCTIONS).join(', ')}`);
         const args = bagOf(fromStruct(req.getArgs()));
         const res = new provider.InvokeResponse();
-        const problems: CheckFailure[] = [...args.unknown].map((key) => ({ property: key, reason: 'must be known: function arguments cannot be unknown' }));
+        const problems: CheckFailure[] = [...args.unknown].map((key) => ({ property: keyPath(key), reason: 'must be known: function arguments cannot be unknown' }));
         if (problems.length > 0) {
           res.setFailuresList(failures(problems));
           return res;
@@ -237,9 +244,7 @@ export class ProviderServer {
         return res;
       }),
       cancel: this.run(async () => {
-        // Every wait and retry sleep listens to this signal; later calls get a fresh one.
-        this.cancel.abort();
-        this.cancel = new AbortController();
+        this.cancelInFlight();
         return new empty.Empty();
       }),
       attach: this.run(async (req: InstanceType<typeof plugin.PluginAttach>) => {
