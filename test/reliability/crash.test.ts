@@ -35,31 +35,24 @@ describe('reliability: crash safety', function () {
     for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
 
-  it("an uncaught exception in the plugin process exits 1 within 2 s with main's message on stderr", async () => {
-    const script = `require(${JSON.stringify(MAIN)}).main([]); setImmediate(() => { throw new Error('boom'); });`;
-    const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, env: hermeticEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    started.push(child);
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    const exit = await exitWithin(child, 2000);
-    expect(exit, `still running after 2 s; stderr: ${stderr}`).to.not.equal(undefined);
-    expect(exit!.code).to.equal(1);
-    expect(stderr).to.contain('pulumi-resource-ibmflowlogs: uncaught exception');
-    expect(stderr).to.contain('boom');
-  });
-
-  it('an unhandled rejection exits 1 within 2 s with a message on stderr', async () => {
-    const script = `require(${JSON.stringify(MAIN)}).main([]); setImmediate(() => { Promise.reject(new Error('rejected-boom')); });`;
-    const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, env: hermeticEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    started.push(child);
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    const exit = await exitWithin(child, 2000);
-    expect(exit, `still running after 2 s; stderr: ${stderr}`).to.not.equal(undefined);
-    expect(exit!.code).to.equal(1);
-    expect(stderr).to.contain('pulumi-resource-ibmflowlogs: unhandled rejection');
-    expect(stderr).to.contain('rejected-boom');
-  });
+  const fatal: Array<[string, string, string, string]> = [
+    ["an uncaught exception in the plugin process exits 1 within 2 s with main's message on stderr", "throw new Error('boom')", 'uncaught exception', 'boom'],
+    ['an unhandled rejection exits 1 within 2 s with a message on stderr', "Promise.reject(new Error('rejected-boom'))", 'unhandled rejection', 'rejected-boom'],
+  ];
+  for (const [title, failure, what, detail] of fatal) {
+    it(title, async () => {
+      const script = `require(${JSON.stringify(MAIN)}).main([]); setImmediate(() => { ${failure}; });`;
+      const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, env: hermeticEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      started.push(child);
+      let stderr = '';
+      child.stderr!.on('data', (d) => (stderr += d));
+      const exit = await exitWithin(child, 2000);
+      expect(exit, `still running after 2 s; stderr: ${stderr}`).to.not.equal(undefined);
+      expect(exit!.code).to.equal(1);
+      expect(stderr).to.contain(`pulumi-resource-ibmflowlogs: ${what}`);
+      expect(stderr).to.contain(detail);
+    });
+  }
 
   for (const address of ['127.0.0.1:1', 'not a host:port', 'unix:///nonexistent/engine.sock']) {
     it(`an unreachable or invalid engine address (${JSON.stringify(address)}) does not crash the plugin`, async () => {
