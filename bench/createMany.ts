@@ -1,19 +1,14 @@
 import { startEmulator } from '../emulator/src';
+import { oneVpcTopology } from '../test/support/topologies';
 import { PluginProcess, requests, secret } from '../test/rpc/support/plugin';
 
 const COLLECTORS = 200;
 const CONCURRENCY = 20;
 
-/** One VPC with 200 instances on four subnets: a target for each collector. */
-function bigTopology() {
-  const subnets = [1, 2, 3, 4].map((i) => ({ name: `subnet-${i}`, zone: 'us-south-1', cidr: `10.240.${i * 16}.0/20` }));
-  const instances = Array.from({ length: COLLECTORS }, (_, i) => ({ name: `instance-${i}`, zone: 'us-south-1', networkInterfaces: [{ name: 'eth0', subnet: `subnet-${(i % 4) + 1}` }] }));
-  return { region: 'us-south', vpcs: [{ name: 'vpc-big', subnets, instances }], buckets: [{ name: 'bucket-big', authorized: true }] };
-}
 
 /** 200 collectors created through the plugin process (Check then Create each, 20 at a time), against the emulator. */
 export async function createMany(): Promise<string[]> {
-  const emulator = await startEmulator({ topology: bigTopology(), pendingSeconds: 0, deletingSeconds: 0, log: () => undefined });
+  const emulator = await startEmulator({ topology: oneVpcTopology(COLLECTORS, 'vpc-big', 'bucket-big'), pendingSeconds: 0, deletingSeconds: 0, log: () => undefined });
   const plugin = await PluginProcess.launch();
   try {
     const e = emulator.endpoints;

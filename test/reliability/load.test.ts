@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { oneVpcTopology } from '../support/topologies';
 import { startEmulator, type RunningEmulator } from '../../emulator/src';
 import { EmulatorClient } from '../support/emulator';
 import { hermeticEnv } from '../rpc/support/fixture';
@@ -13,12 +14,6 @@ import { PluginProcess, requests, secret } from '../rpc/support/plugin';
 const COLLECTORS = 300;
 const CONCURRENCY = 60;
 
-/** One VPC with 300 instances on four subnets: a target for each collector. */
-function bigTopology() {
-  const subnets = [1, 2, 3, 4].map((i) => ({ name: `subnet-${i}`, zone: 'us-south-1', cidr: `10.240.${i * 16}.0/20` }));
-  const instances = Array.from({ length: COLLECTORS }, (_, i) => ({ name: `instance-${i}`, zone: 'us-south-1', networkInterfaces: [{ name: 'eth0', subnet: `subnet-${(i % 4) + 1}` }] }));
-  return { region: 'us-south', vpcs: [{ name: 'vpc-load', subnets, instances }], buckets: [{ name: 'bucket-load', authorized: true }] };
-}
 
 interface RunResult {
   ids: string[];
@@ -38,7 +33,7 @@ describe('reliability: load — 300 collectors, 60 concurrent creates, rate-limi
   before(async () => {
     running = await startEmulator({ pendingSeconds: 0, deletingSeconds: 0, log: () => undefined });
     emulator = new EmulatorClient(running);
-    const replaced = await emulator.control('POST', '/topology', bigTopology());
+    const replaced = await emulator.control('POST', '/topology', oneVpcTopology(COLLECTORS, 'vpc-load', 'bucket-load'));
     expect(replaced.status, JSON.stringify(replaced.body)).to.equal(200);
   });
 
