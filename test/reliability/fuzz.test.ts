@@ -165,35 +165,27 @@ describe('reliability: bad input never crashes the plugin', function () {
     }
   }
 
-  it('Check: success or failures with property paths, 300 generated inputs', async () => {
-    await fuzz(fc.tuple(resourceInputs, fc.oneof(fc.constant({}), resourceInputs)), async ([news, olds]) => {
-      try {
-        const res = await plugin.call('check', requests.check('fuzz', news, olds));
-        const failures = res.getFailuresList();
-        expectPaths(failures, new Set([...Object.keys(news), ...INPUT_KEYS]), news);
-        count('check', failures.length ? 'failures' : 'ok');
-      } catch (error) {
-        if (typeof (error as RpcError).code !== "number") throw error;
-        count('check', expectDeliberate(error as RpcError, news));
-      }
-      expect(plugin.child.exitCode).to.equal(null);
+  // Check and CheckConfig take the same kind of request and must answer the same way: inputs back, or failures.
+  const checks: Array<[string, 'check' | 'checkConfig', fc.Arbitrary<[object, object]>, readonly string[]]> = [
+    ['Check', 'check', fc.tuple(resourceInputs, fc.oneof(fc.constant({}), resourceInputs)), INPUT_KEYS],
+    ['CheckConfig', 'checkConfig', configInputs.map((news) => [news, {}] as [object, object]), CONFIG_KEYS],
+  ];
+  for (const [title, method, inputs, keys] of checks) {
+    it(`${title}: success or failures with property paths, 300 generated inputs`, async () => {
+      await fuzz(inputs, async ([news, olds]) => {
+        try {
+          const request = method === 'check' ? requests.check('fuzz', news, olds) : requests.checkConfig(news);
+          const failures = (await plugin.call(method, request)).getFailuresList();
+          expectPaths(failures, new Set([...Object.keys(news), ...keys]), news);
+          count(method, failures.length ? 'failures' : 'ok');
+        } catch (error) {
+          if (typeof (error as RpcError).code !== 'number') throw error;
+          count(method, expectDeliberate(error as RpcError, news));
+        }
+        expect(plugin.child.exitCode).to.equal(null);
+      });
     });
-  });
-
-  it('CheckConfig: success or failures with property paths, 300 generated inputs', async () => {
-    await fuzz(configInputs, async (news) => {
-      try {
-        const res = await plugin.call('checkConfig', requests.checkConfig(news));
-        const failures = res.getFailuresList();
-        expectPaths(failures, new Set([...Object.keys(news), ...CONFIG_KEYS]), news);
-        count('checkConfig', failures.length ? 'failures' : 'ok');
-      } catch (error) {
-        if (typeof (error as RpcError).code !== "number") throw error;
-        count('checkConfig', expectDeliberate(error as RpcError, news));
-      }
-      expect(plugin.child.exitCode).to.equal(null);
-    });
-  });
+  }
 
   it('Invoke (getFlowLogCollector, getFlowLogCollectors, getCoverage): success or failures with paths, 300 inputs', async () => {
     await fuzz(invokeInputs, async ({ tok, args }) => {
