@@ -8,7 +8,7 @@ import * as utilities from './utilities';
 /**
  * A flow log collector: it writes the flow logs of every network interface in its target (a VPC, a subnet, a virtual server instance, or one interface) to a Cloud Object Storage bucket, two gzip JSON objects (ingress and egress) per interface about every 5 minutes.
  *
- * Each target can have at most one collector. Where collectors overlap, the most specific one wins (interface › instance › subnet › VPC), so the `coverage` output lists the interfaces this collector actually receives.
+ * Each target can have at most one collector. Where collectors overlap, the most specific one wins (interface › instance › subnet › VPC), so the `coverage` output lists the interfaces this collector wins.
  *
  * The bucket must exist in the target's region, and an IAM service authorization must give VPC Infrastructure Services (flow-log-collector) the Writer role on it.
  */
@@ -49,7 +49,7 @@ export class FlowLogCollector extends pulumi.CustomResource {
      */
     declare public readonly autoDelete: pulumi.Output<boolean>;
     /**
-     * The interfaces whose flow logs this collector actually receives under finest-granularity-wins, sorted by `interfaceId`.
+     * The interfaces this collector wins under finest-granularity-wins, sorted by `interfaceId`: their flow logs go to its bucket while it is active, and nowhere while it is suspended (a suspended collector keeps its place).
      */
     declare public readonly coverage: pulumi.Output<outputs.CoveredInterface[]>;
     /**
@@ -173,7 +173,7 @@ export interface FlowLogCollectorState {
      */
     autoDelete?: pulumi.Input<boolean>;
     /**
-     * The interfaces whose flow logs this collector actually receives under finest-granularity-wins, sorted by `interfaceId`.
+     * The interfaces this collector wins under finest-granularity-wins, sorted by `interfaceId`: their flow logs go to its bucket while it is active, and nowhere while it is suspended (a suspended collector keeps its place).
      */
     coverage?: pulumi.Input<pulumi.Input<inputs.CoveredInterfaceArgs>[]>;
     /**

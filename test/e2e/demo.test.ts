@@ -5,16 +5,20 @@ import { promisify } from 'node:util';
 
 const ROOT = resolve(__dirname, '../../..');
 
-describe('make demo (the scripted tour of the emulator)', () => {
-  it('runs start to finish, exits 0 and shows each step of the tour', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['dist/scripts/demo.js'], { cwd: ROOT, timeout: 60_000 });
-    expect(stdout).to.match(/200 Bearer token \(JWT, 3 parts\), expires in 3600 s/);
-    expect(stdout).to.match(/vpc-1 \(r006-[0-9a-f-]+\): 3 subnets, 6 instances, 7 network interfaces/);
-    expect(stdout).to.match(/201 vpc-umbrella r006-[0-9a-f-]+: lifecycle_state pending, active true/);
-    expect(stdout).to.contain('vpc-umbrella: lifecycle_state stable');
-    expect(stdout).to.contain('409 flow_log_collector_target_conflict');
-    expect(stdout).to.contain('after 5 s: GET answers 404 (flow_log_collector_not_found)');
-    expect(stdout).to.contain('  2  POST /v1/flow_log_collectors');
+describe('make demo (umbrella-and-exceptions through the offline runner, then its flow logs)', function () {
+  this.timeout(120_000);
+  it('runs start to finish, exits 0 and shows the move warnings, the coverage table, both findings and an empty cloud', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['dist/scripts/demo.js'], { cwd: ROOT, timeout: 110_000, maxBuffer: 16 * 1024 * 1024 });
+    expect(stdout).to.match(/warning: 3 interfaces of subnet-2 move from bucket-e to bucket-c: collector "subnet-exception-[0-9a-f]{4}" now wins over "vpc-umbrella-[0-9a-f]{4}"/);
+    expect(stdout).to.contain('No drift: every resource matches the cloud.');
+    // The coverage table: every interface once, with its winning collector and bucket.
+    expect(stdout).to.match(/instance-1\/eth0 +subnet-1 +vpc-umbrella-[0-9a-f]{4} +bucket-e\n/);
+    expect(stdout).to.match(/instance-3\/eth0 +subnet-2 +subnet-exception-[0-9a-f]{4} +bucket-c\n/);
+    expect(stdout).to.match(/instance-5\/eth0 +subnet-3 +instance-exception-[0-9a-f]{4} +bucket-instance-5\n/);
+    expect(stdout.match(/^ {2}instance-\d\/eth\d /gm)).to.have.length(7);
+    expect(stdout).to.match(/Replies from 10\.240\.1\.5:5432 \(tcp\) .* are rejected outbound on interface/);
+    expect(stdout).to.contain('203.0.113.66 was rejected on 100 distinct ports');
+    expect(stdout).to.contain('collectors left in the emulator: 0');
     expect(stdout).to.contain('Emulator stopped.');
   });
 });

@@ -194,7 +194,7 @@ describe('ibm-flowlogs CLI', () => {
     const unknown = run(['frobnicate']);
     expect((await unknown.exited).code).to.equal(2);
     expect(unknown.stdout()).to.equal('');
-    expect(unknown.stderr()).to.equal('ibm-flowlogs: unknown command "frobnicate"; commands: emulator, plan, logs\n');
+    expect(unknown.stderr()).to.equal('ibm-flowlogs: unknown command "frobnicate"; commands: emulator, plan, logs, run\n');
 
     const badFlag = run(['emulator', '--bogus']);
     expect((await badFlag.exited).code).to.equal(2);

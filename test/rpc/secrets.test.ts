@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startEmulator, type RunningEmulator } from '../../emulator/src';
-import { EngineServer } from './support/engine';
+import { EngineServer } from '../../provider/src/runner/engineServer';
 import { PluginProcess, requests, secret, SIG, SECRET_SIG } from './support/plugin';
 import { EmulatorClient } from '../support/emulator';
 

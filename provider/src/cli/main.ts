@@ -1,6 +1,7 @@
 import { EMULATOR_HELP, emulatorCommand } from './emulatorCommand';
 import { LOGS_HELP, logsCommand } from './logsCommand';
 import { PLAN_HELP, planCommand } from './planCommand';
+import { RUN_HELP, runCommand } from './runCommand';
 
 const HELP = `ibm-flowlogs <command> [options]
 
@@ -9,14 +10,17 @@ Commands:
   plan       show where every interface's flow logs land after a planned set of collectors (from
              \`pulumi preview --json\` or a JSON list): a terminal table, a pull-request comment, or JSON
   logs       read flow-log objects from a bucket and report what they show (dropped replies, port scans, volume)
+  run        the offline runner (demos and tests): preview, up, refresh or destroy a Pulumi program against the
+             real plugin without the Pulumi CLI
 
 Run "ibm-flowlogs <command> --help" for a command's options.
-${'\n'}${EMULATOR_HELP}${'\n'}${PLAN_HELP}${'\n'}${LOGS_HELP}`;
+${'\n'}${EMULATOR_HELP}${'\n'}${PLAN_HELP}${'\n'}${LOGS_HELP}${'\n'}${RUN_HELP}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   emulator: emulatorCommand,
   plan: planCommand,
   logs: logsCommand,
+  run: runCommand,
 };
 
 /** Entry point of provider/bin/ibm-flowlogs: dispatches by command name; errors end with exit 2 and a message. */

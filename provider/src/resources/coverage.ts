@@ -76,6 +76,8 @@ export interface CoverageComparison {
   warnings: string[];
   /** The same, for a collector whose target, bucket or name is secret: a count, naming nothing. */
   redactedWarnings: string[];
+  /** Good news worth a line (info, not a warning): interfaces that start receiving flow logs, e.g. on resume. */
+  notes: string[];
 }
 
 /** Appended to every warning that depends on the suspended-collector rule (design.md §4). */
@@ -91,7 +93,8 @@ export function compare(topology: Topology, before: CollectorSpec[], after: Coll
   const a = resolve(topology, after);
   const changes = diffResolutions(b, a);
   const warned = changes.filter((c) => WARNED.has(c.kind));
-  if (warned.length === 0) return { before: b, after: a, changes, warnings: [], redactedWarnings: [] };
+  const notes = summarizeChanges(changes.filter((c) => c.kind === 'started'), topology, after, before);
+  if (warned.length === 0) return { before: b, after: a, changes, warnings: [], redactedWarnings: [], notes };
   // A stop depends on the suspended-collector rule when, without the rule, an active collector would receive the logs.
   let dependent: InterfaceChange[] = [];
   if (warned.some((c) => c.after !== undefined && !c.after.active)) {
@@ -106,7 +109,7 @@ export function compare(topology: Topology, before: CollectorSpec[], after: Coll
   ];
   const count = warned.length === 1 ? "1 interface's flow logs move to another bucket or stop" : `${warned.length} interfaces' flow logs move to another bucket or stop`;
   const redacted = `${count} with this change; the details are not shown because this collector's target, storage bucket or name is secret${dependent.length > 0 ? SUSPENDED_RULE_NOTE : ''}`;
-  return { before: b, after: a, changes, warnings, redactedWarnings: [redacted] };
+  return { before: b, after: a, changes, warnings, redactedWarnings: [redacted], notes };
 }
 
 /** The coverage of one collector among a set of collectors. */

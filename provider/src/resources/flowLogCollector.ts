@@ -1,7 +1,7 @@
 import type { Collector, CollectorFilters, CollectorPatch, CollectorPrototype, TargetType } from '../ibm/types';
 import type { CollectorSpec } from '../precedence/types';
 import { autoname } from './autoname';
-import { compare, coverageAmong, type CoverageServices, coverageFor, liveState, overlay, specFromProperties, specOf } from './coverage';
+import { compare, coverageAmong, type CoverageComparison, type CoverageServices, coverageFor, liveState, overlay, specFromProperties, specOf } from './coverage';
 import { ResourceInitError } from './errors';
 import type { ManagedCollectors, ManagedEntry } from './managed';
 import { type CheckFailure, type Outputs, type PropertyBag, UNKNOWN } from './properties';
@@ -239,12 +239,14 @@ async function predictCoverage(
     else if (state.live.some((c) => c.id === old.id)) remove.push(old.id);
   }
   const comparison = compare(state.topology, state.live, overlay(state.live, { upsert: [spec], remove }));
-  if (options.warn) await warn(services, options.secret ? comparison.redactedWarnings : comparison.warnings);
+  if (options.warn) await tell(services, comparison, options.secret);
   return coverageFor(comparison.after, spec.id, state.topology);
 }
 
-async function warn(services: CollectorServices, lines: string[]): Promise<void> {
-  for (const line of lines) await services.log('warning', line);
+/** The comparison's warnings, and its notes as info; a secret identity gets the redacted count only. */
+async function tell(services: CollectorServices, comparison: CoverageComparison, secret: boolean): Promise<void> {
+  for (const line of secret ? comparison.redactedWarnings : comparison.warnings) await services.log('warning', line);
+  if (!secret) for (const line of comparison.notes) await services.log('info', line);
 }
 
 /** Whether warnings must not name this collector's target, bucket or name (they are secret). */
@@ -271,7 +273,7 @@ async function settledCoverage(
   }
   const { before, after, key } = sets(state.live);
   const comparison = compare(state.topology, before, after);
-  await warn(services, secret ? comparison.redactedWarnings : comparison.warnings);
+  await tell(services, comparison, secret);
   return coverageFor(comparison.after, key, state.topology);
 }
 

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { startEmulator } from '../../../emulator/src';
-import { any, provider, status } from '../../../provider/src/rpc/stubs';
+import { provider } from '../../../provider/src/rpc/stubs';
+import { EngineServer } from '../../../provider/src/runner/engineServer';
+import { type InitFailure, initFailureOf as decodeInitFailure } from '../../../provider/src/runner/pluginProcess';
 import { EmulatorClient } from '../../support/emulator';
-import { EngineServer } from './engine';
 import { PluginProcess, requests, type RpcError, secret } from './plugin';
 
 /** Environment variables the provider reads as config fallbacks: no plugin in these tests sees the developer's. */
@@ -62,16 +63,6 @@ export interface DiffResult {
   deleteBeforeReplace: boolean;
 }
 
-/** ErrorResourceInitFailed as decoded from the grpc-status-details-bin trailer. */
-export interface InitFailure {
-  code: number;
-  message: string;
-  typeUrl: string;
-  id: string;
-  properties: Record<string, any>;
-  reasons: string[];
-}
-
 const plain = (s: { toJavaScript(): object } | undefined): Record<string, any> => (s ? (s.toJavaScript() as Record<string, any>) : {});
 const failuresOf = (list: Array<InstanceType<typeof provider.CheckFailure>>): Failure[] => list.map((f) => ({ property: f.getProperty(), reason: f.getReason() }));
 
@@ -85,24 +76,14 @@ export async function rpcError(p: Promise<unknown>): Promise<RpcError> {
   throw new Error('expected the call to fail, but it succeeded');
 }
 
-/** Decodes Pulumi's ErrorResourceInitFailed from an error's trailers the way the engine does; undefined when absent. */
+/** Decodes ErrorResourceInitFailed and checks the trailer holds exactly that one detail, as the engine expects. */
 export function initFailureOf(error: RpcError): InitFailure | undefined {
-  const bin = error.metadata?.get('grpc-status-details-bin') ?? [];
-  if (bin.length === 0) return undefined;
-  const st = status.Status.deserializeBinary(new Uint8Array(bin[0] as Buffer));
-  const details = st.getDetailsList() as Array<InstanceType<typeof any.Any>>;
-  expect(details, 'google.rpc.Status details').to.have.length(1);
-  const detail = details[0].unpack(provider.ErrorResourceInitFailed.deserializeBinary, 'pulumirpc.ErrorResourceInitFailed');
-  if (!detail) throw new Error(`status detail is not an ErrorResourceInitFailed: ${details[0].getTypeUrl()}`);
-  return {
-    code: st.getCode(),
-    message: st.getMessage(),
-    typeUrl: details[0].getTypeUrl(),
-    id: detail.getId(),
-    properties: plain(detail.getProperties()),
-    reasons: detail.getReasonsList(),
-  };
+  const failure = decodeInitFailure(error);
+  if (failure) expect(failure.detailCount, 'google.rpc.Status details').to.equal(1);
+  return failure;
 }
+
+export type { InitFailure };
 
 /** One plugin process, one emulator (and optionally one engine) for a describe block, driven like the engine does. */
 export class Fixture {

@@ -1,14 +1,15 @@
-import { engineGrpc, grpc } from '../../../provider/src/rpc/stubs';
+import { empty, engineGrpc, grpc } from '../rpc/stubs';
 
 export interface LoggedMessage {
+  /** pulumirpc.LogSeverity: 0 debug, 1 info, 2 warning, 3 error. */
   severity: number;
   message: string;
   urn: string;
 }
 
 /**
- * The engine's side of `pulumirpc.Engine` (only Log), as a real gRPC server the plugin dials: the messages a user
- * would see. Plays the Pulumi CLI, which cannot be installed here.
+ * The engine's side of `pulumirpc.Engine` (Log only), as a real gRPC server the plugin dials: it receives the
+ * messages a user would see in `pulumi preview`. The offline runner and the tests play the Pulumi CLI with it.
  */
 export class EngineServer {
   readonly messages: LoggedMessage[] = [];
@@ -19,7 +20,7 @@ export class EngineServer {
     this.server.addService(engineGrpc.EngineService, {
       log: (call: any, done: any) => {
         this.messages.push({ severity: call.request.getSeverity(), message: call.request.getMessage(), urn: call.request.getUrn() });
-        done(null, new (require('google-protobuf/google/protobuf/empty_pb').Empty)());
+        done(null, new empty.Empty());
       },
     });
     const port = await new Promise<number>((resolve, reject) =>

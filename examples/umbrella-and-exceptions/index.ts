@@ -1,0 +1,33 @@
+// Use case 1: one collector for the whole VPC (the umbrella), and two exceptions whose flow logs go elsewhere.
+// Finest granularity wins (interface › instance › subnet › VPC), so the subnet and instance collectors take
+// their interfaces away from the umbrella: each collector's `coverage` output lists what it really receives.
+import * as pulumi from '@pulumi/pulumi';
+import * as random from '@pulumi/random';
+import * as ibmflowlogs from '@ibmflowlogs/pulumi';
+
+const config = new pulumi.Config();
+
+// A suffix kept in the stack's state, so collector names stay unique per stack and stable across updates.
+const suffix = new random.RandomId('suffix', { byteLength: 2 });
+
+const umbrella = new ibmflowlogs.FlowLogCollector('vpc-umbrella', {
+  target: config.require('vpc'),
+  storageBucket: config.get('umbrellaBucket') ?? 'bucket-e',
+  name: pulumi.interpolate`vpc-umbrella-${suffix.hex}`,
+});
+export const umbrellaCoverage = umbrella.coverage;
+
+if (config.getBoolean('exceptions') ?? true) {
+  const subnet = new ibmflowlogs.FlowLogCollector('subnet-exception', {
+    target: config.require('exceptionSubnet'),
+    storageBucket: config.get('exceptionBucket') ?? 'bucket-c',
+    name: pulumi.interpolate`subnet-exception-${suffix.hex}`,
+  });
+  const instance = new ibmflowlogs.FlowLogCollector('instance-exception', {
+    target: config.require('instance'),
+    storageBucket: config.get('instanceBucket') ?? 'bucket-instance-5',
+    name: pulumi.interpolate`instance-exception-${suffix.hex}`,
+  });
+  exports.subnetCoverage = subnet.coverage;
+  exports.instanceCoverage = instance.coverage;
+}

@@ -1,0 +1,110 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SECRET_SIG, SIG_KEY, type WireObject } from '../rpc/codec';
+import { deploy, destroy, refresh, type RunOptions, type RunReport } from '../runner/deployment';
+import { readProject } from '../runner/projectFiles';
+import { renderReport } from '../runner/render';
+import { UsageError } from './configFlags';
+
+export const RUN_HELP = `ibm-flowlogs run <preview|up|refresh|destroy> [options]
+
+The offline runner, for demos and tests on machines without the Pulumi CLI; real deployments use
+\`pulumi preview\` and \`pulumi up\` (README: "With a real Pulumi CLI"). It plays the engine's part: runs the
+TypeScript program under pulumi.runtime.setMocks, sends every ibmflowlogs registration to the real plugin process
+over gRPC (Check, Diff, Create, Update or replace, Delete; with preview set in a preview), prints the plan the way
+Pulumi does with the plugin's warnings, and keeps the stack's state in a JSON file (secrets are never written).
+
+  --cwd DIR            the project directory (Pulumi.yaml and the program; default ".")
+  --stack NAME         the stack: its config comes from DIR/Pulumi.NAME.yaml (default "dev")
+  --state FILE         the state file (default DIR/.pulumi-offline/NAME.json)
+  --emulator FILE      the endpoints line that \`ibm-flowlogs emulator\` prints, in a file: every provider talks
+                       to that emulator, whatever the config says
+  --config KEY=VALUE   stack config for this run, repeatable (e.g. --config ibmflowlogs:region=us-south)
+  --verbose            show the plugin's debug messages too
+
+Runs ibmflowlogs resources, functions and explicit providers, component resources, and @pulumi/random's RandomId,
+RandomString, RandomPet, RandomInteger and RandomUuid with real randomness kept in the state. Other packages and
+secure config values are refused by name. Exit status: 0 done, 1 a resource or the program failed, 2 usage.
+`;
+
+const COMMANDS = ['preview', 'up', 'refresh', 'destroy'] as const;
+type Command = (typeof COMMANDS)[number];
+
+/** Which emulator keys become provider config, and which of them are secret. */
+const EMULATOR_KEYS: Record<string, boolean> = {
+  region: false,
+  vpcEndpoint: false,
+  iamEndpoint: false,
+  taggingEndpoint: false,
+  cosEndpoint: false,
+  cosAccessKeyId: false,
+  apiKey: true,
+  cosSecretAccessKey: true,
+};
+
+/** The emulator's endpoints line as provider config that wins over the program's. */
+export function emulatorOverrides(file: string): WireObject {
+  if (!existsSync(file)) throw new UsageError(`--emulator: no such file ${file}; write the first line of \`ibm-flowlogs emulator\` to it`);
+  let endpoints: Record<string, unknown>;
+  try {
+    endpoints = JSON.parse(readFileSync(file, 'utf8').split('\n')[0]);
+  } catch {
+    throw new UsageError(`--emulator: ${file} does not start with the JSON endpoints line that \`ibm-flowlogs emulator\` prints`);
+  }
+  const missing = ['vpcEndpoint', 'iamEndpoint', 'apiKey'].filter((k) => typeof endpoints[k] !== 'string');
+  if (missing.length > 0) throw new UsageError(`--emulator: ${file} lacks ${missing.join(', ')}; it must be the endpoints line of \`ibm-flowlogs emulator\``);
+  const overrides: WireObject = {};
+  for (const [key, isSecret] of Object.entries(EMULATOR_KEYS)) {
+    const value = endpoints[key];
+    if (typeof value === 'string') overrides[key] = isSecret ? { [SIG_KEY]: SECRET_SIG, value } : value;
+  }
+  return overrides;
+}
+
+function configPairs(pairs: string[]): Record<string, string> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new UsageError(`--config takes KEY=VALUE; received "${pair}"`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+}
+
+export async function runCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      cwd: { type: 'string', default: '.' },
+      stack: { type: 'string', default: 'dev' },
+      state: { type: 'string' },
+      emulator: { type: 'string' },
+      config: { type: 'string', multiple: true, default: [] },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(RUN_HELP);
+    return;
+  }
+  const command = positionals[0] as Command;
+  if (positionals.length !== 1 || !COMMANDS.includes(command)) {
+    throw new UsageError(`run takes one of ${COMMANDS.join(', ')}; received ${positionals.length === 0 ? 'none' : `"${positionals.join(' ')}"`}`);
+  }
+  const project = readProject(values.cwd!, values.stack!, configPairs(values.config!));
+  const stateFile = values.state ?? join(project.dir, '.pulumi-offline', `${values.stack}.json`);
+  const options: RunOptions = { project, stack: values.stack!, stateFile, overrides: values.emulator ? emulatorOverrides(values.emulator) : undefined };
+  const run: Record<Command, () => Promise<RunReport>> = {
+    preview: () => deploy(options, true),
+    up: () => deploy(options, false),
+    refresh: () => refresh(options),
+    destroy: () => destroy(options),
+  };
+  const report = await run[command]();
+  process.stdout.write(renderReport(report, { verbose: values.verbose, stateFile }));
+  if (!report.ok) process.exitCode = 1;
+}

@@ -1,0 +1,157 @@
+/**
+ * Runs a Pulumi program (TypeScript or JavaScript) under `pulumi.runtime.setMocks`, the way `pulumi up` runs it
+ * under the language host, and hands every registration to the runner's engine.
+ *
+ * Three things the mocks API alone does not give, and why:
+ * - The registration request itself (URN parent, provider reference, dependencies, deleteBeforeReplace,
+ *   customTimeouts, ignoreChanges, protect, inputs in wire form with their secrets): the monitor's
+ *   registerResource calls `newResource` synchronously, so the request is captured just before that call.
+ * - One copy of the Pulumi SDK: setMocks is state inside `@pulumi/pulumi`, so `@pulumi/pulumi`, `@pulumi/random` and
+ *   `@ibmflowlogs/pulumi` are resolved to the runner's own copies wherever the program lives (a program with its own
+ *   node_modules would otherwise talk to no engine at all).
+ * - TypeScript: `.ts` files are transpiled when required (types are checked by `make build`, as ts-node's
+ *   transpile-only mode does for `pulumi up`).
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { WireObject } from '../rpc/codec';
+import type { Project } from './projectFiles';
+
+const ROOT = resolve(__dirname, '../../../..'); // compiled to dist/provider/src/runner
+const SDK_ENTRY = resolve(ROOT, 'dist/sdk/nodejs');
+
+/** What the engine learns from a RegisterResource or ReadResource request. */
+export interface Registration {
+  kind: 'register' | 'read';
+  urn: string;
+  type: string;
+  name: string;
+  custom: boolean;
+  /** Inputs in wire form (secret wrappers, unknown sentinels), as the engine receives them. */
+  news: WireObject;
+  /** Provider reference `urn::id`, '' for the default provider. */
+  provider: string;
+  /** The id to read (`get()`) or import; '' otherwise. */
+  id: string;
+  dependencies: string[];
+  deleteBeforeReplace: boolean;
+  protect: boolean;
+  ignoreChanges: string[];
+  timeouts: { create: string; update: string; delete: string };
+}
+
+export interface RegistrationResult {
+  id?: string;
+  /** Outputs in wire form; unknown sentinels make the program's outputs unknown in a preview. */
+  state: WireObject;
+}
+
+export interface ProgramHandlers {
+  register(registration: Registration): Promise<RegistrationResult>;
+  invoke(token: string, args: Record<string, unknown>, provider: string): Promise<Record<string, unknown>>;
+}
+
+export interface ProgramResult {
+  /** The program's exports in wire form. */
+  outputs: WireObject;
+  /** Errors the program raised outside a registration (a registration's own error is the handler's to report). */
+  errors: Error[];
+}
+
+let hooksInstalled = false;
+
+function installModuleHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  const Module = require('node:module');
+  const originalResolve = Module._resolveFilename;
+  Module._resolveFilename = function (request: string, parent: unknown, ...rest: unknown[]) {
+    if (request === '@ibmflowlogs/pulumi' || request.startsWith('@ibmflowlogs/pulumi/')) {
+      return originalResolve.call(this, SDK_ENTRY + request.slice('@ibmflowlogs/pulumi'.length), parent, ...rest);
+    }
+    if (request.startsWith('@pulumi/')) return originalResolve.call(this, request, module, ...rest);
+    return originalResolve.call(this, request, parent, ...rest);
+  };
+  Module._extensions['.ts'] = (mod: { _compile(code: string, file: string): void }, filename: string) => {
+    const ts: typeof import('typescript') = require('typescript');
+    const out = ts.transpileModule(readFileSync(filename, 'utf8'), {
+      fileName: filename,
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true },
+    });
+    mod._compile(out.outputText, filename);
+  };
+}
+
+/** Runs the program once. `preview` makes the SDK skip applies on unknown values, as in `pulumi preview`. */
+export async function runProgram(project: Project, stack: string, preview: boolean, handlers: ProgramHandlers): Promise<ProgramResult> {
+  installModuleHooks();
+  process.env.PULUMI_CONFIG = JSON.stringify(project.config);
+  const pulumi: typeof import('@pulumi/pulumi') = require('@pulumi/pulumi');
+  const settings = require('@pulumi/pulumi/runtime/settings');
+  const rpc = require('@pulumi/pulumi/runtime/rpc');
+
+  let current: Registration | undefined;
+  await pulumi.runtime.setMocks(
+    {
+      newResource: async () => {
+        const registration = current;
+        current = undefined;
+        if (!registration) throw new Error('internal: a registration reached the mocks without its request');
+        const result = await handlers.register(registration);
+        return { id: result.id, state: result.state };
+      },
+      call: async (args) => handlers.invoke(args.token, args.inputs, args.provider ?? ''),
+    },
+    project.name,
+    stack,
+    preview,
+  );
+  const monitor = settings.getMonitor();
+  for (const [method, kind] of [['registerResource', 'register'], ['readResource', 'read']] as const) {
+    const original = monitor[method].bind(monitor);
+    monitor[method] = (req: any, callback: unknown) => {
+      const type: string = req.getType();
+      const timeouts = kind === 'register' ? req.getCustomtimeouts() : undefined;
+      current = {
+        kind,
+        urn: monitor.newUrn(req.getParent(), type, req.getName()),
+        type,
+        name: req.getName(),
+        custom: kind === 'read' ? true : req.getCustom(),
+        news: ((kind === 'register' ? req.getObject() : req.getProperties())?.toJavaScript() ?? {}) as WireObject,
+        provider: req.getProvider(),
+        id: kind === 'register' ? req.getImportid() : req.getId(),
+        dependencies: kind === 'register' ? req.getDependenciesList() : req.getDependenciesList?.() ?? [],
+        deleteBeforeReplace: kind === 'register' ? req.getDeletebeforereplace() : false,
+        protect: kind === 'register' ? Boolean(req.getProtect()) : false,
+        ignoreChanges: kind === 'register' ? req.getIgnorechangesList() : [],
+        timeouts: { create: timeouts?.getCreate() ?? '', update: timeouts?.getUpdate() ?? '', delete: timeouts?.getDelete() ?? '' },
+      };
+      return original(req, callback);
+    };
+  }
+
+  const errors: Error[] = [];
+  // The SDK leaves a failed registration's promises rejected with nobody listening, sometimes after the program
+  // has finished: they are the run's errors, not a reason to crash, for as long as the process lives.
+  process.on('unhandledRejection', (reason: unknown) => errors.push(reason instanceof Error ? reason : new Error(String(reason))));
+  {
+    let exported: unknown;
+    try {
+      exported = require(project.main);
+      if (typeof exported === 'function') exported = await (exported as () => unknown)();
+    } catch (error) {
+      errors.push(error as Error);
+    }
+    await settings.waitForRPCs();
+    let outputs: WireObject = {};
+    try {
+      const plain = exported && typeof exported === 'object' ? Object.fromEntries(Object.entries(exported as object).filter(([k]) => k !== 'default' && k !== '__esModule')) : {};
+      outputs = (await rpc.serializeProperties('outputs', plain)) as WireObject;
+    } catch (error) {
+      errors.push(error as Error);
+    }
+    await settings.waitForRPCs();
+    return { outputs, errors };
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * A Pulumi project as the Pulumi CLI reads it: `Pulumi.yaml` (name, runtime, main, project config with defaults)
+ * and `Pulumi.<stack>.yaml` (the stack's config). Only what the offline runner needs; secure values
+ * (`secure: v1:...`) are encrypted by the Pulumi CLI and cannot be read here, so they are refused by name.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { load } from 'js-yaml';
+
+export interface Project {
+  dir: string;
+  name: string;
+  /** Absolute path of the program's entry file. */
+  main: string;
+  /** Namespaced config (`project:key`, `ibmflowlogs:region`) as strings, the way PULUMI_CONFIG carries it. */
+  config: Record<string, string>;
+}
+
+function readYaml(file: string): Record<string, any> {
+  const doc = load(readFileSync(file, 'utf8'));
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error(`${file} must hold a YAML mapping`);
+  return doc as Record<string, any>;
+}
+
+/** Pulumi's rule: a key without a namespace belongs to the project. */
+function namespaced(key: string, project: string): string {
+  return key.includes(':') ? key : `${project}:${key}`;
+}
+
+/** Config values reach programs as strings; objects and lists as JSON, as the Pulumi CLI does. */
+function configString(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+export function readProject(dirArg: string, stack: string, overrides: Record<string, string> = {}): Project {
+  const dir = resolve(dirArg);
+  const projectFile = join(dir, 'Pulumi.yaml');
+  if (!existsSync(projectFile)) throw new Error(`no Pulumi.yaml in ${dir}; pass the project's directory with --cwd`);
+  const doc = readYaml(projectFile);
+  if (typeof doc.name !== 'string' || doc.name === '') throw new Error(`${projectFile}: "name" must be a non-empty string`);
+  const runtime = typeof doc.runtime === 'object' && doc.runtime !== null ? doc.runtime.name : doc.runtime;
+  if (runtime !== 'nodejs') throw new Error(`${projectFile}: the offline runner runs nodejs programs; runtime is ${JSON.stringify(runtime)}`);
+  const mainArg = typeof doc.main === 'string' ? doc.main : '';
+  const mainCandidates = mainArg ? [join(dir, mainArg), join(dir, mainArg, 'index.ts'), join(dir, mainArg, 'index.js')] : [join(dir, 'index.ts'), join(dir, 'index.js')];
+  const main = mainCandidates.find((f) => existsSync(f) && !f.endsWith('/'));
+  if (!main) throw new Error(`${projectFile}: no program found (looked for ${mainCandidates.join(', ')})`);
+
+  const config: Record<string, string> = {};
+  // Project-level config: `key: {default: v}` or `key: v` (Pulumi.yaml schema).
+  for (const [key, spec] of Object.entries((doc.config ?? {}) as Record<string, any>)) {
+    const value = typeof spec === 'object' && spec !== null && !Array.isArray(spec) ? spec.default ?? spec.value : spec;
+    if (value !== undefined) config[namespaced(key, doc.name)] = configString(value);
+  }
+  const stackFile = join(dir, `Pulumi.${stack}.yaml`);
+  if (existsSync(stackFile)) {
+    for (const [key, value] of Object.entries((readYaml(stackFile).config ?? {}) as Record<string, any>)) {
+      if (typeof value === 'object' && value !== null && 'secure' in value) {
+        throw new Error(`${stackFile}: ${key} is a secure value, which only the Pulumi CLI can decrypt; give it to the runner through the environment instead`);
+      }
+      config[namespaced(key, doc.name)] = configString(value);
+    }
+  }
+  for (const [key, value] of Object.entries(overrides)) config[namespaced(key, doc.name)] = value;
+  return { dir, name: doc.name, main, config };
+}
+
+/** The config of one package's default provider: its namespace's keys without the namespace. */
+export function providerConfig(config: Record<string, string>, pkg: string): Record<string, string> {
+  const prefix = `${pkg}:`;
+  return Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+}
