@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../emulator/src';
+import { EmulatorClient } from '../test/support/emulator';
+import { ExampleStack, hermeticEnv, runCli, type CommandResult } from '../test/support/runner';
 import { terminalSvg, type TerminalSvgOptions } from './terminalSvg';
 
 /**
@@ -16,15 +17,13 @@ import { terminalSvg, type TerminalSvgOptions } from './terminalSvg';
  *   vpc-umbrella (bucket-e), subnet-3-logs and instance-1-logs (bucket-c), and a plan that adds a subnet and a
  *   virtual network interface collector and suspends instance-1-logs.
  *
- * Both commands run as child processes (`node provider/bin/ibm-flowlogs ...`) in an environment without the
- * developer's IBM Cloud or AWS variables; the emulator runs in this process. README.md holds each text between
+ * Both commands run as child processes (`node provider/bin/ibm-flowlogs ...`), driven with the tests' own support
+ * (test/support), so the pictures show what the tests check; the emulator runs in this process. README.md holds each text between
  * `<!-- pictures:NAME -->` and `<!-- /pictures:NAME -->`; the script replaces what is between them.
  */
 
 const ROOT = resolve(__dirname, '../..'); // compiled to dist/scripts
-const CLI = 'provider/bin/ibm-flowlogs';
 const EXAMPLE = 'examples/umbrella-and-exceptions';
-const API_VERSION = '2025-12-16';
 
 /**
  * How each picture is drawn from its text. The plan's notes are wider than its tables: the picture wraps them, as a
@@ -37,33 +36,7 @@ export const PICTURE_STYLES = {
 
 export type PictureName = keyof typeof PICTURE_STYLES;
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment without anything that would point a child at a real account. */
-function hermeticEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(IBMCLOUD_|IC_|AWS_)/.test(k)) env[k] = v;
-  return { ...env, ...extra };
-}
-
-/** Runs `node provider/bin/ibm-flowlogs ARGS` without blocking this process (the emulator lives in it). */
-function cli(args: string[], env: NodeJS.ProcessEnv = hermeticEnv()): Promise<Result> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-function mustSucceed(what: string, result: Result): string {
+function mustSucceed(what: string, result: CommandResult): string {
   if (result.code !== 0) throw new Error(`${what} exited with ${result.code}\n${result.stdout}${result.stderr}`);
   return result.stdout;
 }
@@ -93,55 +66,40 @@ export function readmeBlock(readme: string, name: string): string | undefined {
   return match?.[1];
 }
 
-async function previewPicture(emulator: RunningEmulator, dir: string): Promise<string> {
-  const endpoints = join(dir, 'endpoints.json');
-  writeFileSync(endpoints, `${JSON.stringify(emulator.endpoints)}\n`);
-  const common = ['--cwd', EXAMPLE, '--stack', 'emulator', '--emulator', endpoints, '--state', join(dir, 'state.json')];
-  mustSucceed('run up (the umbrella alone)', await cli(['run', 'up', ...common, '--config', 'umbrella-and-exceptions:exceptions=false']));
-  const preview = mustSucceed('run preview', await cli(['run', 'preview', ...common]));
-  if (!preview.includes('move from bucket-e to bucket-c')) throw new Error(`the preview has no move warning:\n${preview}`);
-  return `$ ibm-flowlogs run preview --cwd ${EXAMPLE} --stack emulator --emulator endpoints.json\n${withoutOutputs(preview)}`;
-}
-
-/** A small VPC API client for setting up the live collectors of the plan picture. */
-async function vpcApi(emulator: RunningEmulator) {
-  const e = emulator.endpoints;
-  const form = new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: e.apiKey });
-  const tokenRes = await fetch(`${e.iamEndpoint}/identity/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
-  const token = ((await tokenRes.json()) as { access_token: string }).access_token;
-  const state = (await (await fetch(`${e.controlEndpoint}/state`)).json()) as { topology: Record<string, Array<{ id: string; name: string }>> };
-  return {
-    idOf(kind: string, name: string): string {
-      const found = state.topology[kind]?.find((x) => x.name === name);
-      if (!found) throw new Error(`the emulator's topology has no ${kind} named ${name}`);
-      return found.id;
-    },
-    async createCollector(name: string, target: string, bucket: string): Promise<void> {
-      const res = await fetch(`${e.vpcEndpoint}/v1/flow_log_collectors?version=${API_VERSION}&generation=2`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name, target: { id: target }, storage_bucket: { name: bucket } }),
-      });
-      if (res.status !== 201) throw new Error(`creating ${name} answered ${res.status}: ${await res.text()}`);
-    },
-  };
+async function previewPicture(emulator: RunningEmulator): Promise<string> {
+  const stack = new ExampleStack(join(ROOT, EXAMPLE), emulator.endpoints);
+  try {
+    mustSucceed('run up (the umbrella alone)', await stack.run('up', { 'umbrella-and-exceptions:exceptions': 'false' }));
+    const preview = mustSucceed('run preview', await stack.run('preview'));
+    if (!preview.includes('move from bucket-e to bucket-c')) throw new Error(`the preview has no move warning:\n${preview}`);
+    return `$ ibm-flowlogs run preview --cwd ${EXAMPLE} --stack emulator --emulator endpoints.json\n${withoutOutputs(preview)}`;
+  } finally {
+    stack.cleanup();
+  }
 }
 
 async function planPicture(emulator: RunningEmulator, dir: string): Promise<string> {
-  const api = await vpcApi(emulator);
-  await api.createCollector('vpc-umbrella', api.idOf('vpcs', 'vpc-1'), 'bucket-e');
-  await api.createCollector('subnet-3-logs', api.idOf('subnets', 'subnet-3'), 'bucket-c');
-  await api.createCollector('instance-1-logs', api.idOf('instances', 'instance-1'), 'bucket-c');
+  const client = new EmulatorClient(emulator);
+  const [vpc, subnet2, subnet3, instance1, vni5] = await Promise.all([
+    client.idOf('vpcs', 'vpc-1'),
+    client.idOf('subnets', 'subnet-2'),
+    client.idOf('subnets', 'subnet-3'),
+    client.idOf('instances', 'instance-1'),
+    client.idOf('virtualNetworkInterfaces', 'instance-5-eth0'),
+  ]);
+  for (const [name, target, bucket] of [['vpc-umbrella', vpc, 'bucket-e'], ['subnet-3-logs', subnet3, 'bucket-c'], ['instance-1-logs', instance1, 'bucket-c']]) {
+    await client.createCollector({ name, target: { id: target }, storage_bucket: { name: bucket } });
+  }
   const planned = [
-    { name: 'vpc-umbrella', target: api.idOf('vpcs', 'vpc-1'), storageBucket: 'bucket-e' },
-    { name: 'subnet-2-logs', target: api.idOf('subnets', 'subnet-2'), storageBucket: 'bucket-c' },
-    { name: 'instance-1-logs', target: api.idOf('instances', 'instance-1'), storageBucket: 'bucket-c', active: false },
-    { name: 'instance-5-vni-logs', target: api.idOf('virtualNetworkInterfaces', 'instance-5-eth0'), storageBucket: 'bucket-instance-5' },
+    { name: 'vpc-umbrella', target: vpc, storageBucket: 'bucket-e' },
+    { name: 'subnet-2-logs', target: subnet2, storageBucket: 'bucket-c' },
+    { name: 'instance-1-logs', target: instance1, storageBucket: 'bucket-c', active: false },
+    { name: 'instance-5-vni-logs', target: vni5, storageBucket: 'bucket-instance-5' },
   ];
   writeFileSync(join(dir, 'planned.json'), `${JSON.stringify(planned, null, 2)}\n`);
   const e = emulator.endpoints;
   const env = hermeticEnv({ IBMCLOUD_IS_NG_API_ENDPOINT: e.vpcEndpoint, IBMCLOUD_IAM_API_ENDPOINT: e.iamEndpoint, IBMCLOUD_API_KEY: e.apiKey });
-  const report = mustSucceed('plan', await cli(['plan', '--collectors', join(dir, 'planned.json')], env));
+  const report = mustSucceed('plan', await runCli(['plan', '--collectors', join(dir, 'planned.json')], env));
   for (const bucket of ['bucket-e', 'bucket-c', 'bucket-instance-5']) if (!report.includes(bucket)) throw new Error(`the plan report does not name ${bucket}:\n${report}`);
   return `$ ibm-flowlogs plan --collectors planned.json\n${report}`;
 }
@@ -155,7 +113,7 @@ async function main(): Promise<void> {
   let readme = readFileSync(readmeFile, 'utf8');
   try {
     const pictures: Array<{ name: PictureName; make: (emulator: RunningEmulator) => Promise<string> }> = [
-      { name: 'preview-warning', make: (em) => previewPicture(em, dir) },
+      { name: 'preview-warning', make: (em) => previewPicture(em) },
       { name: 'plan-report', make: (em) => planPicture(em, dir) },
     ];
     for (const picture of pictures) {

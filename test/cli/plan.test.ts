@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,6 +10,7 @@ import { FOLD_DIAGRAM_ABOVE, renderMarkdown } from '../../provider/src/cli/plan/
 import { runPlan } from '../../provider/src/cli/planCommand';
 import { UsageError } from '../../provider/src/cli/configFlags';
 import { EmulatorClient } from '../support/emulator';
+import { hermeticEnv, runCli, type CommandResult } from '../support/runner';
 import { parseFlowchart, parseMarkdown, type ParsedMarkdown } from '../support/markdown';
 
 /**
@@ -24,7 +24,6 @@ import { parseFlowchart, parseMarkdown, type ParsedMarkdown } from '../support/m
 
 const ROOT = resolve(__dirname, '../../..');
 const FIXTURES = join(ROOT, 'test/fixtures/plan');
-const CLI = 'provider/bin/ibm-flowlogs';
 
 /** The live collectors of the scenario, with the ids test/fixtures/plan/preview.json knows them by. */
 const LIVE = [
@@ -32,15 +31,6 @@ const LIVE = [
   { name: 'subnet-3-logs', kind: 'subnets', of: 'subnet-3', bucket: 'bucket-c', fixtureId: 'r006-c9792ac9-4beb-4f90-aa60-8b0b1b0f0ee5' },
   { name: 'instance-1-logs', kind: 'instances', of: 'instance-1', bucket: 'bucket-c', fixtureId: 'r006-ce38c762-cb4d-41b6-ab9f-9cbd13adb704' },
 ] as const;
-
-/** Environment variables the config flags fall back to: none of the developer's may leak in. */
-const CONFIG_ENV = ['IBMCLOUD_API_KEY', 'IC_API_KEY', 'IBMCLOUD_REGION', 'IC_REGION', 'IBMCLOUD_IS_NG_API_ENDPOINT', 'IBMCLOUD_IAM_API_ENDPOINT', 'IBMCLOUD_GT_API_ENDPOINT', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
-
-function hermeticEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of CONFIG_ENV) delete env[name];
-  return env;
-}
 
 function replaceAll(text: string, pairs: Array<[string, string]>): string {
   return pairs.reduce((t, [from, to]) => t.split(from).join(to), text);
@@ -56,27 +46,11 @@ function golden(name: string, actual: string): void {
   expect(actual, `${name} differs from the golden file (UPDATE_GOLDEN=1 rewrites it)`).to.equal(readFileSync(file, 'utf8'));
 }
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the command as a user does: `node provider/bin/ibm-flowlogs plan ...`, in a hermetic environment. */
-function runCli(args: string[]): Promise<Result> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, 'plan', ...args], { cwd: ROOT, env: hermeticEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const runPlanCli = (args: string[]) => runCli(['plan', ...args], hermeticEnv());
 
 /** Runs the command in this process, with an empty environment unless given. */
-async function runInProcess(args: string[], env: Record<string, string> = {}): Promise<Result> {
+async function runInProcess(args: string[], env: Record<string, string> = {}): Promise<CommandResult> {
   let stdout = '';
   let stderr = '';
   const code = await runPlan(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env });
@@ -118,7 +92,7 @@ describe('ibm-flowlogs plan', function () {
     });
 
     /** Output with the live collector ids replaced by the fixture's; never an endpoint, a port or the API key. */
-    function deterministic(r: Result): string {
+    function deterministic(r: CommandResult): string {
       const ep = client.endpoints;
       for (const secretOrPort of [ep.apiKey, ep.vpcEndpoint, new URL(ep.vpcEndpoint).port, '127.0.0.1']) {
         expect(r.stdout).not.to.contain(secretOrPort);
@@ -213,7 +187,7 @@ describe('ibm-flowlogs plan', function () {
             { name: 'ghost', target: '0717-00000000-0000-4000-a000-000000000000', storageBucket: 'bucket-c' },
           ]),
         );
-        const r = await runCli(['--collectors', file, '--format', 'json', ...connection]);
+        const r = await runPlanCli(['--collectors', file, '--format', 'json', ...connection]);
         expect(r.code, r.stderr).to.equal(3);
         expect(r.stderr).to.equal('ibm-flowlogs plan: the plan has 2 conflicts (exit 3)\n');
         const model = JSON.parse(deterministic(r)) as PlanModel;
@@ -242,14 +216,14 @@ describe('ibm-flowlogs plan', function () {
             changeSummary: { delete: 1 },
           }),
         );
-        const failing = await runCli(['--preview', file, '--fail-on-uncovered', '--format', 'json', ...connection]);
+        const failing = await runPlanCli(['--preview', file, '--fail-on-uncovered', '--format', 'json', ...connection]);
         expect(failing.code, failing.stderr).to.equal(4);
         expect(failing.stderr).to.equal('ibm-flowlogs plan: 4 interfaces are uncovered after the plan (--fail-on-uncovered, exit 4)\n');
         const model = JSON.parse(deterministic(failing)) as PlanModel;
         expect(model.vpcs[0].uncovered.map((u) => `${u.instance.name}/${u.interface.name}`)).to.deep.equal(['instance-2/eth0', 'instance-2/eth1', 'instance-3/eth0', 'instance-4/eth0']);
         expect(model.totals.stopped).to.equal(4);
 
-        const passing = await runCli(['--preview', file, ...connection]);
+        const passing = await runPlanCli(['--preview', file, ...connection]);
         expect(passing.code, passing.stderr).to.equal(0);
         expect(passing.stdout).to.contain('Uncovered interfaces (4)');
 
@@ -260,7 +234,7 @@ describe('ibm-flowlogs plan', function () {
       });
 
       it('runs from provider/bin/ibm-flowlogs with the same Markdown as in process', async () => {
-        const r = await runCli(['--preview', previewFile, '--format', 'markdown', ...connection]);
+        const r = await runPlanCli(['--preview', previewFile, '--format', 'markdown', ...connection]);
         expect(r.code, r.stderr).to.equal(0);
         golden('preview.golden.md', deterministic(r));
       });

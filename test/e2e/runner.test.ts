@@ -91,7 +91,10 @@ describe('e2e: the offline runner (ibm-flowlogs run)', function () {
     const apiKey = emulator.endpoints.apiKey;
     const up = await s.run('up', { 'runner-test:apiKey': apiKey });
     expect(up.code, up.stdout + up.stderr).to.equal(0);
-    expect(s.state().resources.map((r) => r.type)).to.deep.equal(['pulumi:providers:ibmflowlogs', 'ibmflowlogs:index:FlowLogCollector']);
+    const [p, c] = s.state().resources;
+    expect([p.type, c.type]).to.deep.equal(['pulumi:providers:ibmflowlogs', 'ibmflowlogs:index:FlowLogCollector']);
+    // The collector went through the explicit provider, not the default one.
+    expect(c.provider).to.equal(`${p.urn}::${p.id}`);
     // destroy runs without the program: the provider comes back from the state, its secret from --emulator.
     const destroy = await s.run('destroy');
     expect(destroy.code, destroy.stdout).to.equal(0);

@@ -16,6 +16,26 @@ export interface CommandResult {
   stderr: string;
 }
 
+/** Environment variables the provider reads as config fallbacks: no plugin in these tests sees the developer's. */
+export const CONFIG_ENV_VARS = [
+  'IBMCLOUD_API_KEY',
+  'IC_API_KEY',
+  'IBMCLOUD_REGION',
+  'IC_REGION',
+  'IBMCLOUD_IS_NG_API_ENDPOINT',
+  'IBMCLOUD_IAM_API_ENDPOINT',
+  'IBMCLOUD_GT_API_ENDPOINT',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+];
+
+/** process.env without any of the provider's config variables, plus `extra`. */
+export function hermeticEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of CONFIG_ENV_VARS) delete env[name];
+  return { ...env, ...extra };
+}
+
 /** Runs `ibm-flowlogs ARGS` as a child process, the way a user runs it; never rejects. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CommandResult> {
   return new Promise((res) => {

@@ -51,8 +51,13 @@ export function hexId(seed?: string): string {
   return seed === undefined ? randomBytes(16).toString('hex') : createHash('sha256').update(seed).digest('hex').slice(0, 32);
 }
 
+/**
+ * A base64url secret that never starts with '-': users pass these keys as flag values (`--api-key KEY`), and a
+ * leading dash makes a flag parser read the key as another option (1 start in 64 would fail).
+ */
 export function randomSecret(bytes = 32): string {
-  return randomBytes(bytes).toString('base64url');
+  const secret = randomBytes(bytes).toString('base64url');
+  return secret.startsWith('-') ? `A${secret.slice(1)}` : secret;
 }
 
 export function traceId(): string {

@@ -1,7 +1,7 @@
 import { EMULATOR_HELP, emulatorCommand } from './emulatorCommand';
 import { LOGS_HELP, logsCommand } from './logsCommand';
 import { PLAN_HELP, planCommand } from './planCommand';
-import { RUN_HELP, runCommand } from './runCommand';
+import { RUN_HELP } from './runHelp';
 
 const HELP = `ibm-flowlogs <command> [options]
 
@@ -20,7 +20,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   emulator: emulatorCommand,
   plan: planCommand,
   logs: logsCommand,
-  run: runCommand,
+  // Loaded on use: the runner's modules would slow every other command's start.
+  run: async (argv) => (await import('./runCommand')).runCommand(argv),
 };
 
 /** Entry point of provider/bin/ibm-flowlogs: dispatches by command name; errors end with exit 2 and a message. */

@@ -2,46 +2,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SECRET_SIG, SIG_KEY, type WireObject } from '../rpc/codec';
+import { CONFIG_KEYS, isSecretKey } from '../rpc/config';
 import { deploy, destroy, refresh, type RunOptions, type RunReport } from '../runner/deployment';
 import { readProject } from '../runner/projectFiles';
 import { renderReport } from '../runner/render';
 import { UsageError } from './configFlags';
+import { RUN_HELP } from './runHelp';
 
-export const RUN_HELP = `ibm-flowlogs run <preview|up|refresh|destroy> [options]
-
-The offline runner, for demos and tests on machines without the Pulumi CLI; real deployments use
-\`pulumi preview\` and \`pulumi up\` (README: "With a real Pulumi CLI"). It plays the engine's part: runs the
-TypeScript program under pulumi.runtime.setMocks, sends every ibmflowlogs registration to the real plugin process
-over gRPC (Check, Diff, Create, Update or replace, Delete; with preview set in a preview), prints the plan the way
-Pulumi does with the plugin's warnings, and keeps the stack's state in a JSON file (secrets are never written).
-
-  --cwd DIR            the project directory (Pulumi.yaml and the program; default ".")
-  --stack NAME         the stack: its config comes from DIR/Pulumi.NAME.yaml (default "dev")
-  --state FILE         the state file (default DIR/.pulumi-offline/NAME.json)
-  --emulator FILE      the endpoints line that \`ibm-flowlogs emulator\` prints, in a file: every provider talks
-                       to that emulator, whatever the config says
-  --config KEY=VALUE   stack config for this run, repeatable (e.g. --config ibmflowlogs:region=us-south)
-  --verbose            show the plugin's debug messages too
-
-Runs ibmflowlogs resources, functions and explicit providers, component resources, and @pulumi/random's RandomId,
-RandomString, RandomPet, RandomInteger and RandomUuid with real randomness kept in the state. Other packages and
-secure config values are refused by name. Exit status: 0 done, 1 a resource or the program failed, 2 usage.
-`;
 
 const COMMANDS = ['preview', 'up', 'refresh', 'destroy'] as const;
 type Command = (typeof COMMANDS)[number];
-
-/** Which emulator keys become provider config, and which of them are secret. */
-const EMULATOR_KEYS: Record<string, boolean> = {
-  region: false,
-  vpcEndpoint: false,
-  iamEndpoint: false,
-  taggingEndpoint: false,
-  cosEndpoint: false,
-  cosAccessKeyId: false,
-  apiKey: true,
-  cosSecretAccessKey: true,
-};
 
 /** The emulator's endpoints line as provider config that wins over the program's. */
 export function emulatorOverrides(file: string): WireObject {
@@ -55,9 +25,10 @@ export function emulatorOverrides(file: string): WireObject {
   const missing = ['vpcEndpoint', 'iamEndpoint', 'apiKey'].filter((k) => typeof endpoints[k] !== 'string');
   if (missing.length > 0) throw new UsageError(`--emulator: ${file} lacks ${missing.join(', ')}; it must be the endpoints line of \`ibm-flowlogs emulator\``);
   const overrides: WireObject = {};
-  for (const [key, isSecret] of Object.entries(EMULATOR_KEYS)) {
+  // Every provider config key the line holds (the control endpoint is not one), secret ones wrapped as secrets.
+  for (const key of CONFIG_KEYS) {
     const value = endpoints[key];
-    if (typeof value === 'string') overrides[key] = isSecret ? { [SIG_KEY]: SECRET_SIG, value } : value;
+    if (typeof value === 'string') overrides[key] = isSecretKey(key) ? { [SIG_KEY]: SECRET_SIG, value } : value;
   }
   return overrides;
 }

@@ -8,6 +8,7 @@
  * `@pulumi/random` resources are the runner's own (randomResources.ts); other packages are refused by name.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Severity } from '../rpc/engineLog';
 import { decode, sameValue, UNKNOWN_SENTINEL, unwrapObject, containsUnknown, type PObject, type WireObject } from '../rpc/codec';
 import { EngineServer } from './engineServer';
 import { LiveState } from './liveState';
@@ -15,12 +16,11 @@ import { initFailureOf, type RpcError } from './pluginProcess';
 import { runProgram, type Registration, type RegistrationResult } from './programLoader';
 import { providerConfig, type Project } from './projectFiles';
 import { CheckFailedError, PACKAGE, PROVIDER_TYPE, ProviderPool } from './providers';
-import { cryptoRandom, randomTypeOf, type RandomSource } from './randomResources';
+import { cryptoRandom, randomTypeOf } from './randomResources';
 import * as calls from './resourceCalls';
 import { loadState, type ResourceState } from './stackState';
 import { changedKeys, type Step } from './steps';
 
-export type Severity = 'debug' | 'info' | 'warning' | 'error';
 const SEVERITIES: Severity[] = ['debug', 'info', 'warning', 'error'];
 
 export interface Diagnostic {
@@ -37,7 +37,6 @@ export interface RunOptions {
   overrides?: WireObject;
   /** The plugin's environment (its config fallbacks). */
   env?: NodeJS.ProcessEnv;
-  random?: RandomSource;
 }
 
 export type RunKind = 'preview' | 'up' | 'refresh' | 'destroy';
@@ -73,7 +72,6 @@ class Session {
   readonly errors: Diagnostic[] = [];
   readonly live: LiveState;
   readonly providers: ProviderPool;
-  private readonly random: RandomSource;
 
   constructor(readonly options: RunOptions, readonly preview: boolean) {
     const { project, stack } = options;
@@ -87,7 +85,6 @@ class Session {
       options.overrides ?? {},
       previous.resources.filter((r) => r.type === PROVIDER_TYPE),
     );
-    this.random = options.random ?? cryptoRandom;
   }
 
   fail(urn: string, error: unknown): never {
@@ -168,7 +165,7 @@ class Session {
     if (this.preview) {
       return { state: { ...reg.news, ...Object.fromEntries(kind.generated.map((k) => [k, UNKNOWN_SENTINEL])) } };
     }
-    const { id, outputs } = kind.generate(unwrapObject(news), this.random);
+    const { id, outputs } = kind.generate(unwrapObject(news), cryptoRandom);
     const state = { ...reg.news, ...(outputs as WireObject) };
     this.live.set({ ...this.base(reg), id, inputs: reg.news, outputs: state });
     return { id, state };

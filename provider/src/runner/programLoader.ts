@@ -121,7 +121,7 @@ export async function runProgram(project: Project, stack: string, preview: boole
         news: ((kind === 'register' ? req.getObject() : req.getProperties())?.toJavaScript() ?? {}) as WireObject,
         provider: req.getProvider(),
         id: kind === 'register' ? req.getImportid() : req.getId(),
-        dependencies: kind === 'register' ? req.getDependenciesList() : req.getDependenciesList?.() ?? [],
+        dependencies: req.getDependenciesList(),
         deleteBeforeReplace: kind === 'register' ? req.getDeletebeforereplace() : false,
         protect: kind === 'register' ? Boolean(req.getProtect()) : false,
         ignoreChanges: kind === 'register' ? req.getIgnorechangesList() : [],

@@ -9,7 +9,6 @@ describe('example detect-port-scan (use case 3: spot an attack)', function () {
   this.timeout(30_000);
   const ctx = useExample('detect-port-scan');
 
-
   it('up, one window with a port scan on instance-6, logs names 203.0.113.66 and its 100 ports, destroy', async () => {
     const up = await ctx.stack.run('up');
     expect(up.code, up.stdout + up.stderr).to.equal(0);

@@ -9,7 +9,6 @@ describe('example troubleshoot-nacl (use case 2: why does traffic not arrive?)',
   this.timeout(30_000);
   const ctx = useExample('troubleshoot-nacl');
 
-
   it('up, one window of dropped replies, logs names instance-3\'s interface and the outbound direction, destroy', async () => {
     const up = await ctx.stack.run('up');
     expect(up.code, up.stdout + up.stderr).to.equal(0);

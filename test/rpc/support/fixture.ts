@@ -3,28 +3,13 @@ import { startEmulator } from '../../../emulator/src';
 import { provider } from '../../../provider/src/rpc/stubs';
 import { EngineServer } from '../../../provider/src/runner/engineServer';
 import { type InitFailure, initFailureOf as decodeInitFailure } from '../../../provider/src/runner/pluginProcess';
+import { failuresOf } from '../../../provider/src/runner/providers';
 import { EmulatorClient } from '../../support/emulator';
 import { PluginProcess, requests, type RpcError, secret } from './plugin';
 
-/** Environment variables the provider reads as config fallbacks: no plugin in these tests sees the developer's. */
-export const CONFIG_ENV_VARS = [
-  'IBMCLOUD_API_KEY',
-  'IC_API_KEY',
-  'IBMCLOUD_REGION',
-  'IC_REGION',
-  'IBMCLOUD_IS_NG_API_ENDPOINT',
-  'IBMCLOUD_IAM_API_ENDPOINT',
-  'IBMCLOUD_GT_API_ENDPOINT',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-];
+import { hermeticEnv } from '../../support/runner';
 
-/** process.env without any of the provider's config variables, plus `extra`. */
-export function hermeticEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of CONFIG_ENV_VARS) delete env[name];
-  return { ...env, ...extra };
-}
+export { CONFIG_ENV_VARS, hermeticEnv } from '../../support/runner';
 
 export const KIND = provider.PropertyDiff.Kind;
 export const DIFF = provider.DiffResponse.DiffChanges;
@@ -64,7 +49,6 @@ export interface DiffResult {
 }
 
 const plain = (s: { toJavaScript(): object } | undefined): Record<string, any> => (s ? (s.toJavaScript() as Record<string, any>) : {});
-const failuresOf = (list: Array<InstanceType<typeof provider.CheckFailure>>): Failure[] => list.map((f) => ({ property: f.getProperty(), reason: f.getReason() }));
 
 /** The rejection of a call that must fail, typed as the gRPC error. */
 export async function rpcError(p: Promise<unknown>): Promise<RpcError> {
