@@ -8,12 +8,12 @@ import type { ObjectErrorKind } from './decode';
 import { isSkipData, formatProblem, type FlowLogDocument, type Problem } from './document';
 import { protocolName } from './wording';
 import { formatIpv4 } from './ipv4';
-import type { FlowLogKey } from './keys';
+import type { CrnEncoding, FlowLogKey } from './keys';
 import * as P from './packed';
 import { DEFAULT_PORT_SCAN_THRESHOLD, DEFAULT_PORT_SCAN_WINDOW_SECONDS, PortScanTracker } from './portScan';
-import { PairTable } from './pairTable';
 import { Interner, Table3 } from './tables';
-import type { CollectorTotals, FlowLogReport, InterfaceTotals, ObjectFailure, RejectedGroup, Totals, VolumeReport } from './report';
+import { TrafficTable } from './traffic';
+import type { CollectorTotals, FlowLogReport, InterfaceTotals, ObjectFailure, ObjectWarning, RejectedGroup, Talker, Totals, TrafficTotals, VolumeReport } from './report';
 import { formatRfc3339, parseRfc3339 } from './time';
 
 /** What the analyzer needs to know about an object besides its document. */
@@ -25,6 +25,8 @@ export interface ObjectMeta {
   jsonBytes?: number;
   /** The parsed key, when the key is in the documented layout. */
   parsedKey?: FlowLogKey;
+  /** How that key spells its CRN levels. */
+  keyEncoding?: CrnEncoding;
 }
 
 export interface AnalyzerOptions {
@@ -71,8 +73,9 @@ const G_IFACE = 4;
 export class FlowLogAnalyzer {
   private readonly interfaces = new Map<string, InterfaceTotals & { collectorSet: Set<string> }>();
   private readonly collectors = new Map<string, CollectorTotals & { interfaceSet: Set<string>; storedBytes: number; jsonBytes: number }>();
-  private readonly pairs = new PairTable();
+  private readonly traffic = new TrafficTable();
   private readonly names = new Interner();
+  private readonly vpcs = new Interner();
   /** Keyed by (initiator, target, port * 512 + protocol * 2 + outbound). */
   private readonly rejectedGroups = new Table3(5);
   /** Interfaces of rejected groups seen on more than one, by group order. */
@@ -80,6 +83,8 @@ export class FlowLogAnalyzer {
   private readonly asymmetry = new AsymmetryTracker(this.names);
   private readonly scans = new PortScanTracker(this.names);
   private readonly failures: ObjectFailure[] = [];
+  private readonly warnings: ObjectWarning[] = [];
+  private readonly keyEncodings = { urlEncoded: 0, raw: 0 };
   private readonly seenInterfaces = new Set<string>();
   private analyzed = 0;
   private records = 0;
@@ -93,8 +98,12 @@ export class FlowLogAnalyzer {
     const { count, data } = P.packedRecordsOf(doc);
     const iface = doc.network_interface_id;
     const ifaceId = this.names.id(iface);
+    const vpc = this.vpcs.id(doc.vpc_crn);
+    this.seen(meta);
     this.seenInterfaces.add(iface);
-    if (meta.parsedKey) this.seenInterfaces.add(meta.parsedKey.interfaceId);
+    if (count !== doc.number_of_flow_logs) {
+      this.warnings.push({ key: meta.key, message: countMismatch(doc.number_of_flow_logs, count) });
+    }
     this.analyzed++;
     this.records += count;
     const start = parseRfc3339(doc.capture_start_time);
@@ -102,7 +111,7 @@ export class FlowLogAnalyzer {
     if (start !== undefined && start < this.captureStart) this.captureStart = start;
     if (end !== undefined && end > this.captureEnd) this.captureEnd = end;
 
-    const pairs = this.pairs;
+    const traffic = this.traffic;
     let bytes = 0;
     let packets = 0;
     let rejected = 0;
@@ -114,7 +123,7 @@ export class FlowLogAnalyzer {
       const pt = data[o + P.F_PACKETS_T];
       bytes += bi + bt;
       packets += pi + pt;
-      pairs.add(data[o + P.F_INITIATOR_IP], data[o + P.F_TARGET_IP], bi + bt, pi + pt);
+      traffic.add(vpc, data[o + P.F_INITIATOR_IP], data[o + P.F_TARGET_IP], (flags & P.FLAG_OUTBOUND) !== 0, (flags & P.FLAG_REJECTED) === 0, bi + bt, pi + pt);
       const fromInitiator = pi > 0 || bi > 0;
       const fromTarget = pt > 0 || bt > 0;
       if (flags & P.FLAG_REJECTED) {
@@ -150,6 +159,9 @@ export class FlowLogAnalyzer {
     }
     addTotals(it, t);
     it.collectorSet.add(doc.collector_crn);
+    // The smallest, not the first seen: the report does not depend on the order of the objects.
+    if (doc.instance_crn < it.instanceCrn) it.instanceCrn = doc.instance_crn;
+    if (doc.vpc_crn < it.vpcCrn) it.vpcCrn = doc.vpc_crn;
 
     let c = this.collectors.get(doc.collector_crn);
     if (!c) {
@@ -197,7 +209,7 @@ export class FlowLogAnalyzer {
 
   /** An object that could not be read or decoded; it is listed with its problems. */
   addFailure(meta: ObjectMeta, kind: ObjectErrorKind, problems: readonly Problem[]): void {
-    if (meta.parsedKey) this.seenInterfaces.add(meta.parsedKey.interfaceId);
+    this.seen(meta);
     const first = problems.length > 0 ? formatProblem(problems[0]) : 'unknown problem';
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
     this.failures.push({ key: meta.key, kind, problems: [...problems], message: `${first}${more}` });
@@ -207,6 +219,13 @@ export class FlowLogAnalyzer {
   addObject(o: ObjectMeta & { document?: FlowLogDocument; errorKind?: ObjectErrorKind; problems?: readonly Problem[] }): void {
     if (o.document) this.add(o, o.document);
     else this.addFailure(o, o.errorKind ?? 'document', o.problems ?? []);
+  }
+
+  /** What any object read tells by its key: its interface was logged, and how the key spells CRNs. */
+  private seen(meta: ObjectMeta): void {
+    if (meta.parsedKey) this.seenInterfaces.add(meta.parsedKey.interfaceId);
+    if (meta.keyEncoding === 'raw') this.keyEncodings.raw++;
+    else if (meta.keyEncoding === 'url-encoded') this.keyEncodings.urlEncoded++;
   }
 
   report(): FlowLogReport {
@@ -219,6 +238,7 @@ export class FlowLogAnalyzer {
       .map(({ interfaceSet, storedBytes: _s, jsonBytes: _j, ...rest }) => ({ ...rest, interfaces: interfaceSet.size }));
     const totals = newTotals();
     for (const c of collectors) addTotals(totals, c);
+    const traffic = this.trafficTotals();
 
     const groups = this.rejectedGroupList(opts.rejectedGroups ?? 50);
 
@@ -232,25 +252,58 @@ export class FlowLogAnalyzer {
         empty: totals.emptyObjects,
         skipData: totals.skipDataObjects,
         records: this.records,
+        warned: this.warnings.length,
+        keyEncodings: { ...this.keyEncodings },
       },
       failures: [...this.failures].sort((a, b) => cmp(a.key, b.key)),
+      warnings: [...this.warnings].sort((a, b) => cmp(a.key, b.key) || cmp(a.message, b.message)),
+      totals: traffic.totals,
       interfaces,
       collectors,
-      topTalkers: this.pairs.top(opts.topTalkers ?? 10).map((p) => ({
-        initiatorIp: formatIpv4(p.initiator),
-        targetIp: formatIpv4(p.target),
-        bytes: p.bytes,
-        packets: p.packets,
-        flows: p.flows,
-      })),
+      topTalkers: traffic.top,
       rejected: { groups, totalGroups: this.rejectedGroups.size },
       findings: {
         asymmetric: this.asymmetry.findings(),
         portScans: this.scans.findings(opts.portScanThreshold ?? DEFAULT_PORT_SCAN_THRESHOLD, opts.portScanWindowSeconds ?? DEFAULT_PORT_SCAN_WINDOW_SECONDS),
       },
       silentInterfaces,
-      volume: this.volume(),
+      volume: this.volume(traffic.totals.bytes),
     };
+  }
+
+  /** Traffic counted once per pair, and the pairs with the most bytes (per address pair, over VPCs). */
+  private trafficTotals(): { totals: TrafficTotals; top: Talker[] } {
+    const totals: TrafficTotals = { flows: 0, accepted: 0, rejected: 0, bytes: 0, packets: 0, bothEnds: { pairs: 0, flows: 0, bytes: 0, packets: 0 } };
+    const byPair = new Map<string, Talker & { i: number; t: number }>();
+    for (const p of this.traffic.pairs()) {
+      totals.flows += p.flows;
+      totals.accepted += p.accepted;
+      totals.rejected += p.flows - p.accepted;
+      totals.bytes += p.bytes;
+      totals.packets += p.packets;
+      if (p.bothEnds) {
+        totals.bothEnds.pairs++;
+        totals.bothEnds.flows += p.notCounted.flows;
+        totals.bothEnds.bytes += p.notCounted.bytes;
+        totals.bothEnds.packets += p.notCounted.packets;
+      }
+      // The same addresses in two VPCs are one row of top talkers.
+      const key = `${p.initiator}>${p.target}`;
+      const entry = byPair.get(key);
+      if (entry) {
+        entry.bytes += p.bytes;
+        entry.packets += p.packets;
+        entry.flows += p.flows;
+      } else {
+        byPair.set(key, { i: p.initiator, t: p.target, initiatorIp: '', targetIp: '', bytes: p.bytes, packets: p.packets, flows: p.flows });
+      }
+    }
+    const limit = this.options.topTalkers ?? 10;
+    const top = [...byPair.values()]
+      .sort((x, y) => y.bytes - x.bytes || y.packets - x.packets || x.i - y.i || x.t - y.t)
+      .slice(0, limit)
+      .map((p) => ({ initiatorIp: formatIpv4(p.i), targetIp: formatIpv4(p.t), bytes: p.bytes, packets: p.packets, flows: p.flows }));
+    return { totals, top };
   }
 
   /** The `limit` rejected groups with the most flows (then packets, initiator, target, port, protocol, direction). */
@@ -287,7 +340,7 @@ export class FlowLogAnalyzer {
     });
   }
 
-  private volume(): VolumeReport {
+  private volume(trafficBytes: number): VolumeReport {
     const opts = this.options;
     const ms = (t: number | Date | undefined) => (t instanceof Date ? t.getTime() : t);
     let start: number | undefined = ms(opts.since);
@@ -311,10 +364,10 @@ export class FlowLogAnalyzer {
       ...(periodMs > 0 ? { periodStart: formatRfc3339(start!), periodEnd: formatRfc3339(end!) } : {}),
       periodSeconds: periodMs / 1000,
       periodSource,
-      basis:
-        'storedBytes: the gzip objects as stored in the bucket (what each collector wrote); jsonBytes: their decompressed JSON. ' +
-        'The 30-day projection scales the period linearly; the cost uses stored GB (10^9 bytes) times the price given.',
+      basis: VOLUME_BASIS,
       ...(price !== undefined ? { pricePerGb: price } : {}),
+      trafficBytes,
+      ...(scale !== undefined ? { projected30DayTrafficBytes: Math.round(trafficBytes * scale) } : {}),
       collectors: [...this.collectors.values()]
         .sort((a, b) => cmp(a.collectorCrn, b.collectorCrn))
         .map((c) => ({
@@ -332,6 +385,18 @@ export class FlowLogAnalyzer {
         })),
     };
   }
+}
+
+/** The volume section's note on what it counts. */
+export const VOLUME_BASIS =
+  'storedBytes: the gzip objects as stored in the bucket (what each collector wrote; a connection logged at both of its ends is stored, ' +
+  'and billed, in both interfaces\' objects); jsonBytes: their decompressed JSON; trafficBytes: the bytes of the flows, a pair of ' +
+  'addresses logged at both ends counted once. The 30-day projection scales the period linearly; the cost uses stored GB (10^9 bytes) ' +
+  'times the price given.';
+
+/** The warning for an object whose header miscounts its records (IBM's own sample object does). */
+export function countMismatch(declared: number, actual: number): string {
+  return `number_of_flow_logs is ${declared} but flow_logs has ${actual} record${actual === 1 ? '' : 's'}; the ${actual} records were analyzed`;
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -10,9 +10,21 @@ import { createGunzip } from 'node:zlib';
 import type { CosClient, CosConfig } from '../ibm/cos';
 import { idOfCrn, isCrn } from '../ibm/crn';
 import type { ObjectMeta } from './analyzer';
-import { decodeJson, decodeObject, DEFAULT_MAX_JSON_BYTES, gzipFailure, type DecodeResult, type ObjectErrorKind } from './decode';
+import { decodeJson, decodeObject, DEFAULT_LIMITS, gzipFailure, tooLarge, type DecodeResult, type ObjectErrorKind, type ObjectLimits } from './decode';
 import type { FlowLogDocument, Problem } from './document';
-import { KEY_LEVELS, keyInScope, levelValueInScope, levelValueOf, parseKey, planPrefixesFrom, KEY_ROOT, type KeyScope, type NarrowingOptions } from './keys';
+import {
+  isPartialCrn,
+  KEY_LEVELS,
+  keyInScope,
+  levelValueInScope,
+  levelValueOf,
+  parseKey,
+  planPrefixesFrom,
+  KEY_ROOT,
+  type CrnEncoding,
+  type KeyScope,
+  type NarrowingOptions,
+} from './keys';
 import { parseRfc3339 } from './time';
 
 /** One object read: its document, or why there is none. */
@@ -74,8 +86,13 @@ export interface ReadOptions {
    * @default false
    */
   discover?: boolean;
-  /** Decompressed size above which an object is refused. @default 256 MiB */
-  maxJsonBytes?: number;
+  /** The per-object budget (decompressed bytes, records); an object over it is a `too-large` error. @default DEFAULT_LIMITS */
+  limits?: Partial<ObjectLimits>;
+  /**
+   * Decodes one object's stored (gzip) bytes, for callers that decode elsewhere (worker threads: see decodePool.ts).
+   * @default decodeObject, on this thread (a streamed body is gunzipped as it arrives)
+   */
+  decoder?: (gz: Buffer, limits: ObjectLimits) => Promise<DecodeResult>;
   /**
    * `required`: a key not in the documented layout is reported, not fetched. `optional`: every `.gz` object is
    * read, whatever its name (local directories of downloaded objects). @default required
@@ -231,23 +248,40 @@ async function* pages(store: ObjectStore, prefix: string, delimiter: string | un
 }
 
 /**
+ * How the bucket spells CRN levels, from its first key (one small listing), when the scope puts a CRN into a
+ * prefix; url-encoded when it holds no key of the layout.
+ */
+async function crnEncodingOf(store: ObjectStore, scope: KeyScope): Promise<CrnEncoding> {
+  if (![scope.vpc, scope.subnet, scope.instance].some((v) => v !== undefined && isCrn(v))) return 'url-encoded';
+  const page = await store.list(KEY_ROOT, { maxKeys: 1 });
+  const first = page.objects.length > 0 ? parseKey(page.objects[0].key) : undefined;
+  return first?.ok ? first.encoding : 'url-encoded';
+}
+
+/**
  * The objects under the narrowest prefixes for the scope (discovering unpinned levels with delimiter listings when
  * asked), a page at a time: arrays, so that each key does not cost a trip through async generators.
  */
 async function* listScope(store: ObjectStore, scope: KeyScope, options: ReadOptions, prefix = KEY_ROOT, levelsDone = 0): AsyncGenerator<ListedObject[]> {
   const pageSize = options.pageSize ?? 1000;
+  if (levelsDone === 0 && options.narrowing?.crnEncoding === undefined) {
+    options = { ...options, narrowing: { ...options.narrowing, crnEncoding: await crnEncodingOf(store, scope) } };
+  }
   const plan = planPrefixesFrom(prefix, levelsDone, scope, options.narrowing);
   if (plan.openLevel !== undefined && options.discover === true) {
     const level = plan.openLevel;
     const index = KEY_LEVELS.indexOf(level);
-    for (const p of plan.prefixes) {
+    /** The level's values under a prefix; a raw CRN cut at its scope's `/` is listed one level deeper. */
+    async function* values(p: string): AsyncGenerator<string> {
       for await (const page of pages(store, p, '/', pageSize)) {
         for (const cp of page.commonPrefixes) {
           const value = levelValueOf(cp, level);
-          if (value !== undefined && levelValueInScope(level, value, scope)) yield* listScope(store, scope, options, cp, index + 1);
+          if (value !== undefined && isPartialCrn(level, value)) yield* values(cp);
+          else if (value !== undefined && levelValueInScope(level, value, scope)) yield cp;
         }
       }
     }
+    for (const p of plan.prefixes) for await (const cp of values(p)) yield* listScope(store, scope, options, cp, index + 1);
     return;
   }
   for (const p of plan.prefixes) {
@@ -271,8 +305,9 @@ const failure = (o: ListedObject, kind: ObjectErrorKind, problems: Problem[], ex
   problems,
 });
 
-/** Decompresses a stream, keeping at most `max` bytes; source failures are `read`, zlib failures `gzip`. */
-function gunzipStream(source: Readable, max: number): Promise<{ ok: true; bytes: Buffer } | { ok: false; result: DecodeResult }> {
+/** Decompresses a stream, keeping at most the budget's bytes; source failures are `read`, zlib failures `gzip`. */
+function gunzipStream(source: Readable, limits: ObjectLimits): Promise<{ ok: true; bytes: Buffer } | { ok: false; result: DecodeResult }> {
+  const max = limits.maxJsonBytes;
   return new Promise((resolve) => {
     const gunzip = createGunzip();
     const chunks: Buffer[] = [];
@@ -288,15 +323,12 @@ function gunzipStream(source: Readable, max: number): Promise<{ ok: true; bytes:
       }
       resolve(value);
     };
-    source.on('error', (error: Error & { code?: string; statusCode?: number }) => {
-      const status = error.statusCode ? ` (HTTP ${error.statusCode})` : '';
-      finish({ ok: false, result: { ok: false, kind: 'read', problems: [{ path: '', reason: `could not be read: ${error.code ?? 'error'}${status}: ${error.message}` }] } });
-    });
-    gunzip.on('error', (error) => finish({ ok: false, result: gzipFailure(error) }));
+    source.on('error', (error) => finish({ ok: false, result: readFailure(error) }));
+    gunzip.on('error', (error) => finish({ ok: false, result: gzipFailure(error, limits) }));
     gunzip.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > max) {
-        finish({ ok: false, result: { ok: false, kind: 'too-large', problems: [{ path: '', reason: `the decompressed document is larger than ${max} bytes` }] } });
+        finish({ ok: false, result: tooLarge('bytes', limits) });
         return;
       }
       chunks.push(chunk);
@@ -306,20 +338,52 @@ function gunzipStream(source: Readable, max: number): Promise<{ ok: true; bytes:
   });
 }
 
-async function fetchObject(store: ObjectStore, listed: ListedObject, meta: Partial<FlowLogObject>, maxJsonBytes: number): Promise<FlowLogObject> {
+/** Reads a stream whole, refusing more than `max` bytes (undefined then). */
+function collect(source: Readable, max: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    source.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        source.destroy();
+        resolve(undefined);
+      } else chunks.push(chunk);
+    });
+    source.on('error', reject);
+    source.on('end', () => resolve(Buffer.concat(chunks, size)));
+  });
+}
+
+/** How far a stored (gzip) object may exceed its decompressed budget: gzip of incompressible bytes grows a little. */
+const storedLimitOf = (limits: ObjectLimits) => limits.maxJsonBytes + (limits.maxJsonBytes >> 6) + 1024;
+
+const readFailure = (error: unknown): DecodeResult => {
+  const e = error as Error & { code?: string; statusCode?: number };
+  return { ok: false, kind: 'read', problems: [{ path: '', reason: `could not be read: ${e.code ?? 'error'}${e.statusCode ? ` (HTTP ${e.statusCode})` : ''}: ${e.message}` }] };
+};
+
+async function fetchObject(store: ObjectStore, listed: ListedObject, meta: Partial<FlowLogObject>, limits: ObjectLimits, decoder: ReadOptions['decoder']): Promise<FlowLogObject> {
   let result: DecodeResult;
-  try {
-    const body = await store.get(listed.key);
-    if (Buffer.isBuffer(body)) {
-      if (listed.size !== body.length) listed = { ...listed, size: body.length };
-      result = decodeObject(body, maxJsonBytes);
-    } else {
-      const out = await gunzipStream(body, maxJsonBytes);
-      result = out.ok ? decodeJson(out.bytes) : out.result;
+  if (listed.size > storedLimitOf(limits)) {
+    result = tooLarge('bytes', limits);
+  } else {
+    try {
+      const body = await store.get(listed.key);
+      if (Buffer.isBuffer(body)) {
+        if (listed.size !== body.length) listed = { ...listed, size: body.length };
+        result = body.length > storedLimitOf(limits) ? tooLarge('bytes', limits) : decoder ? await decoder(body, limits) : decodeObject(body, limits);
+      } else if (decoder) {
+        const gz = await collect(body, storedLimitOf(limits));
+        if (gz && listed.size !== gz.length) listed = { ...listed, size: gz.length };
+        result = gz ? await decoder(gz, limits) : tooLarge('bytes', limits);
+      } else {
+        const out = await gunzipStream(body, limits);
+        result = out.ok ? decodeJson(out.bytes, limits) : out.result;
+      }
+    } catch (error) {
+      result = readFailure(error);
     }
-  } catch (error) {
-    const e = error as Error & { code?: string; statusCode?: number };
-    result = { ok: false, kind: 'read', problems: [{ path: '', reason: `could not be read: ${e.code ?? 'error'}${e.statusCode ? ` (HTTP ${e.statusCode})` : ''}: ${e.message}` }] };
   }
   if (!result.ok) return failure(listed, result.kind, result.problems, { ...meta, ...(result.jsonBytes !== undefined ? { jsonBytes: result.jsonBytes } : {}) });
   return {
@@ -367,7 +431,7 @@ export function documentInScope(doc: FlowLogDocument, scope: KeyScope): boolean 
 export async function* readObjects(store: ObjectStore, options: ReadOptions = {}): AsyncGenerator<FlowLogObject> {
   const scope = options.scope ?? {};
   const concurrency = Math.max(1, options.concurrency ?? 8);
-  const maxJsonBytes = options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
+  const limits: ObjectLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const layoutRequired = options.keyLayout !== 'optional';
   const progress: ReadProgress = { done: 0, total: 0, listingComplete: false, failed: 0, skipped: 0 };
   const report = () => options.onProgress?.({ ...progress });
@@ -380,9 +444,12 @@ export async function* readObjects(store: ObjectStore, options: ReadOptions = {}
   let listingDone = false;
   const plan = (listed: ListedObject): (() => Promise<FlowLogObject>) | undefined => {
     const parsed = parseKey(listed.key);
-    if (parsed.ok) return keyInScope(parsed.key, scope, options.narrowing) ? () => fetchObject(store, listed, { parsedKey: parsed.key }, maxJsonBytes) : undefined;
+    if (parsed.ok) {
+      const meta = { parsedKey: parsed.key, keyEncoding: parsed.encoding };
+      return keyInScope(parsed.key, scope, options.narrowing) ? () => fetchObject(store, listed, meta, limits, options.decoder) : undefined;
+    }
     if (layoutRequired) return async () => failure(listed, 'key', [{ path: '', reason: parsed.reason }]);
-    return listed.key.endsWith('.gz') ? () => fetchObject(store, listed, {}, maxJsonBytes) : undefined;
+    return listed.key.endsWith('.gz') ? () => fetchObject(store, listed, {}, limits, options.decoder) : undefined;
   };
   try {
     for (;;) {
