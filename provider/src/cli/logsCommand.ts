@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createCosClient, FlowLogAnalyzer, FlowLogReadError, readFlowLogs, readLocalFlowLogs, type FlowLogObject, type ReadProgress } from '../flowlogs';
+import { createCosClient, DEFAULT_LIMITS, FlowLogAnalyzer, FlowLogReadError, readFlowLogs, readLocalFlowLogs, type FlowLogObject, type ObjectLimits, type ReadProgress } from '../flowlogs';
 import type { Env } from '../rpc/config';
 import { CONFIG_FLAG_OPTIONS, CONFIG_FLAGS_HELP, UsageError } from './configFlags';
 import { LOGS_FORMATS, renderLogs, type LogsFormat } from './logs/render';
@@ -18,6 +18,9 @@ rejected the other (a network ACL dropping replies), port scans, interfaces with
   --format table|markdown|json   (default table)
   --port-scan-threshold N    distinct ports or hosts that make a port scan (default 20)
   --price-per-gb P           price per GB stored, for a 30-day cost projection (none by default)
+  --max-object-bytes N       per-object budget: an object that decompresses to more is reported as too large and
+                             the others are analyzed (bytes, or with KiB, MiB, GiB; default 64MiB)
+  --max-object-records N     per-object budget on flow-log records (default 1,000,000)
 
 ${CONFIG_FLAGS_HELP}`;
 
@@ -40,6 +43,15 @@ function time(value: string | undefined, flag: string): number | undefined {
   const ms = Date.parse(value);
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw new UsageError(`${flag} must be an RFC 3339 time such as 2026-01-05T09:00:00Z; received "${value}"`);
   return ms;
+}
+
+/** A byte size: a whole number, optionally with KiB, MiB or GiB. */
+function byteSize(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)\s*(KiB|MiB|GiB)?$/i.exec(value.trim());
+  const bytes = m ? Number(m[1]) * 1024 ** ['', 'kib', 'mib', 'gib'].indexOf((m[2] ?? '').toLowerCase()) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new UsageError(`${flag} must be a positive whole number of bytes, optionally with KiB, MiB or GiB (e.g. 64MiB); received "${value}"`);
+  return bytes;
 }
 
 function positive(value: string | undefined, flag: string, integer: boolean): number | undefined {
@@ -79,6 +91,8 @@ export async function runLogs(argv: string[], io: LogsIo = PROCESS_IO): Promise<
         format: { type: 'string', default: 'table' },
         'port-scan-threshold': { type: 'string' },
         'price-per-gb': { type: 'string' },
+        'max-object-bytes': { type: 'string' },
+        'max-object-records': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         ...CONFIG_FLAG_OPTIONS,
       },
@@ -95,6 +109,10 @@ export async function runLogs(argv: string[], io: LogsIo = PROCESS_IO): Promise<
     const until = time(values.until, '--until');
     if (since !== undefined && until !== undefined && since >= until) throw new UsageError('--since must be earlier than --until');
     const scope = { since, until, vpc: values.vpc, instance: values.instance, interfaceId: values.interface };
+    const limits: ObjectLimits = {
+      maxJsonBytes: byteSize(values['max-object-bytes'], '--max-object-bytes') ?? DEFAULT_LIMITS.maxJsonBytes,
+      maxRecords: positive(values['max-object-records'], '--max-object-records', true) ?? DEFAULT_LIMITS.maxRecords,
+    };
     const analyzer = new FlowLogAnalyzer({
       since,
       until,
@@ -105,7 +123,7 @@ export async function runLogs(argv: string[], io: LogsIo = PROCESS_IO): Promise<
     let objects: AsyncIterable<FlowLogObject>;
     let source: string;
     if (values.dir !== undefined) {
-      objects = readLocalFlowLogs({ dir: values.dir, scope, keyLayout: 'optional', onProgress });
+      objects = readLocalFlowLogs({ dir: values.dir, scope, keyLayout: 'optional', limits, onProgress });
       source = `directory ${values.dir}`;
     } else {
       const endpoint = values['cos-endpoint'];
@@ -113,7 +131,7 @@ export async function runLogs(argv: string[], io: LogsIo = PROCESS_IO): Promise<
       const secretAccessKey = values['cos-secret-access-key'] ?? io.env.AWS_SECRET_ACCESS_KEY;
       const missing = [!endpoint && '--cos-endpoint', !accessKeyId && '--cos-access-key-id (or AWS_ACCESS_KEY_ID)', !secretAccessKey && '--cos-secret-access-key (or AWS_SECRET_ACCESS_KEY)'].filter(Boolean);
       if (missing.length > 0) throw new UsageError(`reading a bucket needs ${missing.join(', ')}`);
-      objects = readFlowLogs({ cos: createCosClient({ endpoint: endpoint!, accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey!, region: values.region }), bucket: values.bucket!, scope, onProgress });
+      objects = readFlowLogs({ cos: createCosClient({ endpoint: endpoint!, accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey!, region: values.region }), bucket: values.bucket!, scope, limits, onProgress });
       source = `bucket ${values.bucket}`;
     }
     for await (const o of objects) analyzer.addObject(o);

@@ -121,9 +121,8 @@ export function parseKey(key: string): KeyParse {
   const segments: string[] = [];
   let raw = false;
   for (let j = 0; j < split.length; j++) {
-    const i = segments.length;
     const eq = split[j].indexOf('=');
-    if (i < names.length && j + 1 < split.length && eq > 0 && isPartialCrn(names[i], split[j].slice(eq + 1)) && split[j].slice(0, eq) === names[i]) {
+    if (j + 1 < split.length && eq > 0 && isPartialCrn(split[j].slice(0, eq), split[j].slice(eq + 1))) {
       segments.push(`${split[j]}/${split[++j]}`);
       raw = true;
     } else {
