@@ -12,6 +12,7 @@ import {
   type FlowLogDocument,
   type FlowLogRecord,
 } from '../../provider/src/flowlogs';
+import { parseDocumentJson } from '../../provider/src/flowlogs/parse';
 import { documentOf, IFACE, record } from '../support/flowlogDocs';
 
 /**
@@ -267,8 +268,12 @@ describe('flow-log documents: the fast decoder agrees with JSON.parse and the va
     state,
   }));
 
+  /** Unknown fields with any JSON value, at the top and in every record (the parsers skip them). */
+  const withUnknownFields = (d: FlowLogDocument) =>
+    JSON.stringify({ extra: { nested: [1, 'two', [3, { four: null }]] }, ...d, flow_logs: d.flow_logs.map((r, i) => ({ [`x${i}`]: i % 2 ? [true, false] : 'a\\"b', ...r, tail: -1.5e3 })), z: [] });
   const forms: Array<[string, (d: unknown) => string]> = [
     ['compact', (d) => JSON.stringify(d)],
+    ['with unknown fields', (d) => withUnknownFields(d as FlowLogDocument)],
     ['pretty-printed', (d) => JSON.stringify(d, null, 2)],
     ['with fields in another order', (d) => JSON.stringify(d, Object.keys(REAL_OBJECT).reverse().concat(Object.keys(REAL_RECORD).reverse()))],
   ];
@@ -306,6 +311,27 @@ describe('flow-log documents: the fast decoder agrees with JSON.parse and the va
         expect(r.document.flow_logs[0].target_port).to.equal(443);
       }
     }
+  });
+
+  it('the bounded parser and JSON.parse agree: same validation, refused exactly when JSON.parse refuses (fast-check)', () => {
+    const good = JSON.stringify(documentOf(IFACE('0727-if-a', 1), [record(), record({ start_time: '' })]));
+    const mutated = fc.tuple(fc.nat(good.length), fc.nat(good.length), fc.string({ maxLength: 6 })).map(([at, cut, insert]) => good.slice(0, at) + insert + good.slice(Math.min(good.length, at + (cut % 4))));
+    fc.assert(
+      fc.property(fc.oneof(fc.json(), mutated, fc.jsonValue().map((v) => JSON.stringify({ ...JSON.parse(good), flow_logs: [v, JSON.parse(good).flow_logs[0]] }))), (text) => {
+        const bytes = Buffer.from(text);
+        let expected: unknown;
+        let valid = true;
+        try {
+          expected = JSON.parse(text);
+        } catch {
+          valid = false;
+        }
+        const parsed = parseDocumentJson(bytes);
+        expect(parsed.ok, text).to.equal(valid);
+        if (parsed.ok) expect(validateDocument(parsed.value), text).to.deep.equal(validateDocument(expected));
+      }),
+      { numRuns: 600 },
+    );
   });
 
   it('never throws on arbitrary bytes or arbitrary JSON text (fast-check)', () => {

@@ -191,7 +191,7 @@ class ProblemList {
   }
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Skipped);
 
 function checkField(obj: Record<string, unknown>, name: string, check: Check, path: string, problems: ProblemList): void {
   const has = Object.prototype.hasOwnProperty.call(obj, name);
