@@ -34,6 +34,8 @@ export { readFlowLogs, readLocalFlowLogs, readObjects, cosStore, localStore, doc
 export type { FlowLogObject, ListedObject, ListPage, ObjectStore, ReadOptions, ReadProgress } from './reader';
 export { FlowLogAnalyzer } from './analyzer';
 export type { AnalyzerOptions, ObjectMeta } from './analyzer';
+export { buildReport, VOLUME_BASIS } from './assemble';
+export type { AnalysisParts, ReportOptions } from './assemble';
 export { DEFAULT_PORT_SCAN_THRESHOLD, DEFAULT_PORT_SCAN_WINDOW_SECONDS } from './portScan';
 export type * from './report';
 export type { CosClient, CosConfig } from '../ibm/cos';
