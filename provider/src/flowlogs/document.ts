@@ -307,8 +307,8 @@ export function isSkipData(state: string): boolean {
   return state.toLowerCase() === 'skip data';
 }
 
-/** A document as a plain JSON-ready object (the packed form the fast decoder returns included). */
-export function plainDocument(doc: FlowLogDocument): FlowLogDocument {
+/** The header fields of a document, as a plain object. */
+export function headerOf(doc: FlowLogHeader): FlowLogHeader {
   return {
     version: doc.version,
     collector_crn: doc.collector_crn,
@@ -320,6 +320,10 @@ export function plainDocument(doc: FlowLogDocument): FlowLogDocument {
     capture_end_time: doc.capture_end_time,
     state: doc.state,
     number_of_flow_logs: doc.number_of_flow_logs,
-    flow_logs: doc.flow_logs.map((r) => ({ ...r })),
   };
+}
+
+/** A document as a plain JSON-ready object (the packed form the fast decoder returns included). */
+export function plainDocument(doc: FlowLogDocument): FlowLogDocument {
+  return { ...headerOf(doc), flow_logs: doc.flow_logs.map((r) => ({ ...r })) };
 }
