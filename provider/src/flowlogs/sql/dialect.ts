@@ -32,6 +32,10 @@ export interface Dialect {
   byteLength(expr: string): string;
   /** JSON text to a struct of the given shape, or NULL when the text is not JSON. */
   parseJson(expr: string, shape: JsonShape): string;
+  /** Epoch milliseconds of an RFC 3339 timestamp string. */
+  epochMs(expr: string): string;
+  /** A number unique to each row of a query. */
+  rowId(): string;
 }
 
 /** The shape of a JSON document, for `parseJson`: scalars by SQL type name, lists of structs, structs. */
@@ -70,6 +74,8 @@ export const DUCKDB: Dialect = {
   dotPart: (expr, n) => `split_part(${expr}, '.', ${n})`,
   byteLength: (expr) => `strlen(${expr})`,
   parseJson: (expr, shape) => `CASE WHEN json_valid(${expr}) THEN from_json(${expr}, ${quote(JSON.stringify(duckdbShape(shape)))}) END`,
+  epochMs: (expr) => `epoch_ms(CAST(${expr} AS TIMESTAMPTZ))`,
+  rowId: () => 'row_number() OVER ()',
 };
 
 export const SPARK: Dialect = {
@@ -89,6 +95,8 @@ export const SPARK: Dialect = {
   dotPart: (expr, n) => `split_part(${expr}, '.', ${n})`,
   byteLength: (expr) => `octet_length(${expr})`,
   parseJson: (expr, shape) => `from_json(${expr}, ${quote(sparkShape(shape))})`,
+  epochMs: (expr) => `unix_millis(CAST(${expr} AS TIMESTAMP))`,
+  rowId: () => 'monotonically_increasing_id()',
 };
 
 export const DIALECTS = { duckdb: DUCKDB, spark: SPARK } as const;
