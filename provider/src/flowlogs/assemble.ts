@@ -82,7 +82,10 @@ export function failureMessage(problems: readonly Problem[]): string {
 }
 
 export function buildReport(parts: AnalysisParts, opts: ReportOptions = {}): FlowLogReport {
-  const interfaces = [...parts.interfaces].sort((a, b) => cmp(a.interfaceId, b.interfaceId)).map((i) => ({ ...i, collectors: [...new Set(i.collectors)].sort() }));
+  // Built field by field: the same JSON text whichever engine computed the parts.
+  const interfaces = [...parts.interfaces]
+    .sort((a, b) => cmp(a.interfaceId, b.interfaceId))
+    .map((i) => ({ interfaceId: i.interfaceId, instanceCrn: i.instanceCrn, vpcCrn: i.vpcCrn, collectors: [...new Set(i.collectors)].sort(), ...totalsOf(i) }));
   const collectors = [...parts.collectors].sort((a, b) => cmp(a.collectorCrn, b.collectorCrn));
   const sum: Totals = { objects: 0, emptyObjects: 0, skipDataObjects: 0, flows: 0, accepted: 0, rejected: 0, bytes: 0, packets: 0 };
   for (const c of collectors) {
@@ -104,9 +107,16 @@ export function buildReport(parts: AnalysisParts, opts: ReportOptions = {}): Flo
     },
     failures: parts.failures.map((f) => ({ key: f.key, kind: f.kind, problems: [...f.problems], message: failureMessage(f.problems) })).sort((a, b) => cmp(a.key, b.key)),
     warnings: warnings.sort((a, b) => cmp(a.key, b.key) || cmp(a.message, b.message)),
-    totals: parts.totals,
+    totals: {
+      flows: parts.totals.flows,
+      accepted: parts.totals.accepted,
+      rejected: parts.totals.rejected,
+      bytes: parts.totals.bytes,
+      packets: parts.totals.packets,
+      bothEnds: { pairs: parts.totals.bothEnds.pairs, flows: parts.totals.bothEnds.flows, bytes: parts.totals.bothEnds.bytes, packets: parts.totals.bothEnds.packets },
+    },
     interfaces,
-    collectors: collectors.map(({ storedBytes: _s, jsonBytes: _j, ...rest }) => rest),
+    collectors: collectors.map((c) => ({ collectorCrn: c.collectorCrn, interfaces: c.interfaces, ...totalsOf(c) })),
     topTalkers: parts.topTalkers.map((p) => ({ initiatorIp: formatIpv4(p.initiator), targetIp: formatIpv4(p.target), bytes: p.bytes, packets: p.packets, flows: p.flows })),
     rejected: {
       groups: parts.rejectedGroups.map((g) => ({
@@ -173,6 +183,19 @@ function volume(parts: AnalysisParts, collectors: AnalysisParts['collectors'], o
           }
         : {}),
     })),
+  };
+}
+
+function totalsOf(t: Totals): Totals {
+  return {
+    objects: t.objects,
+    emptyObjects: t.emptyObjects,
+    skipDataObjects: t.skipDataObjects,
+    flows: t.flows,
+    accepted: t.accepted,
+    rejected: t.rejected,
+    bytes: t.bytes,
+    packets: t.packets,
   };
 }
 

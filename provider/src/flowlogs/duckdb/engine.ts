@@ -12,14 +12,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as duckdbBindings from '@duckdb/node-bindings';
 import { DuckDBInstance, DuckDBDataChunk, DOUBLE, INTEGER, UINTEGER, BOOLEAN, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
-import { buildReport, DEFAULT_REJECTED_GROUPS, DEFAULT_TOP_TALKERS, type ReportOptions } from '../assemble';
+import { buildReport, type ReportOptions } from '../assemble';
 import { isSkipData, type FlowLogDocument } from '../document';
 import * as P from '../packed';
-import { DEFAULT_PORT_SCAN_THRESHOLD, DEFAULT_PORT_SCAN_WINDOW_SECONDS } from '../portScan';
 import type { FlowLogObject } from '../reader';
 import type { FlowLogReport } from '../report';
 import { parseRfc3339 } from '../time';
-import { analysisSql, RESULT_NAMES, type AnalysisParams } from '../sql/analysis';
+import { analysisParams, analysisSql, RESULT_NAMES, type AnalysisParams } from '../sql/analysis';
 import { DUCKDB } from '../sql/dialect';
 import { partsOfResults, type ResultTables, type Row } from '../sql/results';
 
@@ -218,16 +217,6 @@ export class DuckDbAnalyzer {
     this.instance.closeSync();
     rmSync(this.tempDir, { recursive: true, force: true });
   }
-}
-
-/** The SQL analysis' parameters from the report options, with the native analyzer's defaults. */
-export function analysisParams(o: ReportOptions): AnalysisParams {
-  return {
-    portScanThreshold: o.portScanThreshold ?? DEFAULT_PORT_SCAN_THRESHOLD,
-    portScanWindowSeconds: o.portScanWindowSeconds ?? DEFAULT_PORT_SCAN_WINDOW_SECONDS,
-    topTalkers: o.topTalkers ?? DEFAULT_TOP_TALKERS,
-    rejectedGroups: o.rejectedGroups ?? DEFAULT_REJECTED_GROUPS,
-  };
 }
 
 /** Runs the analysis' statements on a connection whose `objects`, `records` and `expected_interfaces` are loaded. */

@@ -17,6 +17,8 @@
  * The statements first build intermediate tables, then each result query gives one table of rows, which
  * results.ts turns into the report's parts.
  */
+import { DEFAULT_REJECTED_GROUPS, DEFAULT_TOP_TALKERS, type ReportOptions } from '../assemble';
+import { DEFAULT_PORT_SCAN_THRESHOLD, DEFAULT_PORT_SCAN_WINDOW_SECONDS } from '../portScan';
 import type { Dialect } from './dialect';
 
 export interface AnalysisParams {
@@ -24,6 +26,16 @@ export interface AnalysisParams {
   portScanWindowSeconds: number;
   topTalkers: number;
   rejectedGroups: number;
+}
+
+/** The parameters from the report options, with the native analyzer's defaults. */
+export function analysisParams(o: ReportOptions): AnalysisParams {
+  return {
+    portScanThreshold: o.portScanThreshold ?? DEFAULT_PORT_SCAN_THRESHOLD,
+    portScanWindowSeconds: o.portScanWindowSeconds ?? DEFAULT_PORT_SCAN_WINDOW_SECONDS,
+    topTalkers: o.topTalkers ?? DEFAULT_TOP_TALKERS,
+    rejectedGroups: o.rejectedGroups ?? DEFAULT_REJECTED_GROUPS,
+  };
 }
 
 export const RESULT_NAMES = [
