@@ -187,7 +187,7 @@ export function analysisSql(d: Dialect, params: AnalysisParams): AnalysisSql {
       name: 'asymmetric',
       sql:
         `SELECT r.interface_id, r.replies, r.drop_outbound, r.protocol, r.target_ip, r.target_port, ` +
-        `count(DISTINCT r.initiator_ip * 65536 + r.initiator_port) AS connections, ${d.distinctList('r.initiator_ip')} AS initiator_ips, ` +
+        `count(DISTINCT CAST(r.initiator_ip AS BIGINT) * 65536 + r.initiator_port) AS connections, ${d.distinctList('r.initiator_ip')} AS initiator_ips, ` +
         `${d.concatLists('a.interfaces')} AS accepted_on, sum(r.packets) AS packets, sum(r.bytes) AS bytes ` +
         `FROM rejected_one_way r JOIN accepted_one_way a ON a.protocol = r.protocol AND a.initiator_ip = r.initiator_ip AND a.initiator_port = r.initiator_port ` +
         `AND a.target_ip = r.target_ip AND a.target_port = r.target_port AND a.replies <> r.replies ` +
