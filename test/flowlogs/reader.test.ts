@@ -289,6 +289,23 @@ describe('flow-log reader: discovery by delimiter listings (local directory stor
     ]);
   });
 
+  it('discovers keys whose CRNs are raw (a path level more at each `a/<account>`), listing one level deeper there', async () => {
+    for (const iface of [DB, CLIENT]) {
+      for (const hour of HOURS) {
+        const path = join(dir, ...buildKey(keyOf(iface, 'egress', hour, 1), 'raw').split('/'));
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, gzipSync(JSON.stringify(docFor(iface, hour))));
+      }
+    }
+    const { store, calls } = recorded();
+    const items: FlowLogObject[] = [];
+    const scope = { interfaceId: DB.id, since: Date.parse(HOURS[1]), until: Date.parse(HOURS[2]) };
+    for await (const o of readObjects(store, { scope, discover: true, narrowing: { partitionSlackMs: 0 } })) items.push(o);
+    expect(items.map((o) => [o.parsedKey!.interfaceId, o.parsedKey!.hour, o.keyEncoding])).to.deep.equal([[DB.id, 11, 'raw']]);
+    // vpc-id=crn:v1:…:a/ is the CRN cut at its scope: listed again for the whole CRN.
+    expect(calls.filter(([delimiter, prefix]) => delimiter === '/' && prefix.endsWith(':a/')).length).to.be.greaterThan(0);
+  });
+
   it('reads any .gz files of a directory with keyLayout "optional", filtering by document', async () => {
     writeFileSync(join(dir, 'db.gz'), gzipSync(JSON.stringify(docFor(DB, HOURS[0]))));
     writeFileSync(join(dir, 'client.gz'), gzipSync(JSON.stringify(docFor(CLIENT, HOURS[0]))));

@@ -98,6 +98,13 @@ describe('flow-log keys: IBM\'s sample key in both spellings', () => {
     expect(planPrefixes(scope, { crnEncoding: 'raw' }).prefixes).to.deep.equal([`${KEY_ROOT}account=${ACCT}/region=us-south/vpc-id=${VPC}/`]);
   });
 
+  it('takes the account and region of the key from a VPC, subnet or instance CRN', () => {
+    const full = (crn: string, level: string) => `${KEY_ROOT}account=${ACCT}/region=us-south/${level}=${crn}/`;
+    expect(planPrefixes({ vpc: VPC }, { crnEncoding: 'raw' }).prefixes).to.deep.equal([full(VPC, 'vpc-id')]);
+    expect(planPrefixes({ subnet: SUBNET }).prefixes).to.deep.equal([`${KEY_ROOT}account=${ACCT}/region=us-south/`]);
+    expect(planPrefixes({ vpc: 'r006-f6045065-8a82-44fc-ae1e-4817f499c9c6' }).prefixes).to.deep.equal([KEY_ROOT]);
+  });
+
   it('reads a raw CRN back out of delimiter listings: cut at its scope (list deeper), then whole', () => {
     const cut = `${KEY_ROOT}account=${ACCT}/region=us-south/vpc-id=crn:v1:bluemix:public:is:us-south:a/`;
     expect(levelValueOf(cut, 'vpc-id')).to.equal('crn:v1:bluemix:public:is:us-south:a');

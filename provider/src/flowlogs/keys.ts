@@ -12,7 +12,7 @@
  * A builder, a parser, and prefix narrowing: which key prefixes to list for a scope (account, region, VPC, subnet,
  * instance, interface, record type, time range). Pure: no I/O.
  */
-import { idOfCrn, isCrn } from '../ibm/crn';
+import { idOfCrn, isCrn, parseCrn } from '../ibm/crn';
 import { daysInMonth, utcMs } from './time';
 
 export const KEY_ROOT = 'ibm_vpc_flowlogs_v1/';
@@ -224,10 +224,14 @@ export function partitionRange(scope: KeyScope, options: NarrowingOptions = {}):
 /** The value a level takes under this scope: known values, or undefined when the scope does not pin it. */
 function knownValues(level: KeyLevel, scope: KeyScope, options: NarrowingOptions): readonly string[] | undefined {
   switch (level) {
-    case 'account':
-      return scope.account !== undefined ? [scope.account] : undefined;
-    case 'region':
-      return scope.region !== undefined ? [scope.region] : undefined;
+    case 'account': {
+      const account = scope.account ?? impliedByCrn(scope).account;
+      return account !== undefined ? [account] : undefined;
+    }
+    case 'region': {
+      const region = scope.region ?? impliedByCrn(scope).region;
+      return region !== undefined ? [region] : undefined;
+    }
     case 'vpc-id':
       return scope.vpc !== undefined && isCrn(scope.vpc) ? [scope.vpc] : undefined;
     case 'subnet-id':
@@ -241,6 +245,22 @@ function knownValues(level: KeyLevel, scope: KeyScope, options: NarrowingOptions
     case 'record-type':
       return scope.recordType !== undefined ? [scope.recordType] : (options.recordTypes ?? RECORD_TYPES);
   }
+}
+
+/**
+ * The account and region a scope's CRN implies: a CRN names its account (`a/<account>`) and its location (a VPC
+ * CRN its region, a subnet or instance CRN its zone, `us-south-2`, in region `us-south`), which are the first two
+ * levels of every key under it.
+ */
+function impliedByCrn(scope: KeyScope): { account?: string; region?: string } {
+  for (const value of [scope.vpc, scope.subnet, scope.instance]) {
+    const crn = value !== undefined && isCrn(value) ? parseCrn(value) : undefined;
+    if (!crn) continue;
+    const account = /^a\/(.+)$/.exec(crn.scope)?.[1];
+    const region = crn.location.replace(/-\d+$/, '');
+    return { ...(account ? { account } : {}), ...(region ? { region } : {}) };
+  }
+  return {};
 }
 
 /** Whether the scope constrains a level at all (a pinned value or an id to match). */
