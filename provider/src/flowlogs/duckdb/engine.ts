@@ -189,6 +189,12 @@ export class DuckDbAnalyzer {
 
   /** Runs the analysis and builds the report; the analyzer is closed afterwards. */
   async report(): Promise<FlowLogReport> {
+    const tables = await this.resultTables();
+    return buildReport(partsOfResults(tables, analysisParams(this.options)), this.options);
+  }
+
+  /** Runs the analysis and returns its result tables (what the Spark job writes); the analyzer is closed afterwards. */
+  async resultTables(): Promise<ResultTables> {
     try {
       this.flushRecords();
       this.objects.closeSync();
@@ -202,9 +208,7 @@ export class DuckDbAnalyzer {
         }
         appender.closeSync();
       }
-      const params = analysisParams(this.options);
-      const tables = await runAnalysis(this.connection, params, this.statements);
-      return buildReport(partsOfResults(tables, params), this.options);
+      return await runAnalysis(this.connection, analysisParams(this.options), this.statements);
     } finally {
       this.close();
     }
