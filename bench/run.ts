@@ -10,7 +10,7 @@ const BENCHMARKS: Array<[string, () => Promise<string[]>]> = [
   ['plugin start-up', pluginStart],
   ['plugin: 200 collectors in one VPC', createMany],
   ['precedence simulator: 1,000,000 interfaces, 100,000 collectors', precedence],
-  ['flow-log objects: local .gz files end to end on one core, and DuckDB', flowlogs],
+  ['flow-log analysis: native and DuckDB engines, COS and local reads, hostile objects', flowlogs],
 ];
 
 async function main(): Promise<void> {

@@ -25,9 +25,15 @@ import { partsOfResults, type ResultTables, type Row } from '../sql/results';
 export interface DuckDbOptions extends ReportOptions {
   /** DuckDB's threads (and the decode pool's workers). @default every core (os.availableParallelism) */
   threads?: number;
-  /** DuckDB's memory limit; past it, DuckDB spills to a temporary directory. @default '1GB' */
+  /** DuckDB's memory limit; past it, DuckDB spills to a temporary directory. @default DEFAULT_MEMORY_LIMIT */
   memoryLimit?: string;
 }
+
+/**
+ * DuckDB's memory by default: past it, tables and intermediate results spill to a temporary directory, so that the
+ * engine's memory stays the same whatever the input's size (flow logs of a month are many gigabytes).
+ */
+export const DEFAULT_MEMORY_LIMIT = '128MB';
 
 /** The relations of sql/analysis.ts, as DuckDB tables. */
 const OBJECTS_DDL =
@@ -98,9 +104,11 @@ export class DuckDbAnalyzer {
   static async create(options: DuckDbOptions = {}): Promise<DuckDbAnalyzer> {
     const threads = Math.max(1, options.threads ?? availableParallelism());
     const tempDir = mkdtempSync(join(tmpdir(), 'ibmflowlogs-duckdb-'));
-    const instance = await DuckDBInstance.create(':memory:', {
+    // A database file, not ':memory:': DuckDB can evict a file's blocks to stay within its memory limit, while an
+    // in-memory database's tables must stay in memory (and fail past the limit).
+    const instance = await DuckDBInstance.create(join(tempDir, 'flowlogs.duckdb'), {
       threads: String(threads),
-      memory_limit: options.memoryLimit ?? '1GB',
+      memory_limit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
       temp_directory: tempDir,
       // The report orders everything itself; DuckDB need not keep insertion order.
       preserve_insertion_order: 'false',
