@@ -14,6 +14,7 @@ import {
   readFlowLogs,
   readLocalFlowLogs,
   readObjects,
+  type CrnEncoding,
   type FlowLogDocument,
   type FlowLogObject,
   type ObjectStore,
@@ -252,20 +253,31 @@ describe('flow-log reader: discovery by delimiter listings (local directory stor
     };
   }
 
-  it('finds an interface given alone through delimiter listings of the levels before it, then lists its hour partitions', async () => {
+  /** Objects of both interfaces for every hour, under keys that spell CRNs as asked. */
+  function writeObjects(recordTypes: ReadonlyArray<'ingress' | 'egress'>, encoding: CrnEncoding = 'url-encoded'): void {
     for (const iface of [DB, CLIENT]) {
-      for (const recordType of ['ingress', 'egress'] as const) {
+      for (const recordType of recordTypes) {
         for (const hour of HOURS) {
-          const path = join(dir, ...buildKey(keyOf(iface, recordType, hour, 1)).split('/'));
+          const path = join(dir, ...buildKey(keyOf(iface, recordType, hour, 1), encoding).split('/'));
           mkdirSync(dirname(path), { recursive: true });
           writeFileSync(path, gzipSync(JSON.stringify(docFor(iface, hour))));
         }
       }
     }
+  }
+
+  /** Reads DB's objects of hour 11 by discovery, recording the listings. */
+  async function discoverDb(): Promise<{ items: FlowLogObject[]; calls: Array<[string, string]> }> {
     const { store, calls } = recorded();
     const items: FlowLogObject[] = [];
     const scope = { interfaceId: DB.id, since: Date.parse(HOURS[1]), until: Date.parse(HOURS[2]) };
     for await (const o of readObjects(store, { scope, discover: true, narrowing: { partitionSlackMs: 0 } })) items.push(o);
+    return { items, calls };
+  }
+
+  it('finds an interface given alone through delimiter listings of the levels before it, then lists its hour partitions', async () => {
+    writeObjects(['ingress', 'egress']);
+    const { items, calls } = await discoverDb();
     expect(items.map((o) => [o.parsedKey!.interfaceId, o.parsedKey!.recordType, o.parsedKey!.hour])).to.deep.equal([
       [DB.id, 'ingress', 11],
       [DB.id, 'egress', 11],
@@ -290,17 +302,8 @@ describe('flow-log reader: discovery by delimiter listings (local directory stor
   });
 
   it('discovers keys whose CRNs are raw (a path level more at each `a/<account>`), listing one level deeper there', async () => {
-    for (const iface of [DB, CLIENT]) {
-      for (const hour of HOURS) {
-        const path = join(dir, ...buildKey(keyOf(iface, 'egress', hour, 1), 'raw').split('/'));
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, gzipSync(JSON.stringify(docFor(iface, hour))));
-      }
-    }
-    const { store, calls } = recorded();
-    const items: FlowLogObject[] = [];
-    const scope = { interfaceId: DB.id, since: Date.parse(HOURS[1]), until: Date.parse(HOURS[2]) };
-    for await (const o of readObjects(store, { scope, discover: true, narrowing: { partitionSlackMs: 0 } })) items.push(o);
+    writeObjects(['egress'], 'raw');
+    const { items, calls } = await discoverDb();
     expect(items.map((o) => [o.parsedKey!.interfaceId, o.parsedKey!.hour, o.keyEncoding])).to.deep.equal([[DB.id, 11, 'raw']]);
     // vpc-id=crn:v1:…:a/ is the CRN cut at its scope: listed again for the whole CRN.
     expect(calls.filter(([delimiter, prefix]) => delimiter === '/' && prefix.endsWith(':a/')).length).to.be.greaterThan(0);

@@ -10,18 +10,8 @@
  */
 import { headerProblems, UINT32_MAX, type FlowLogHeader } from './document';
 import * as P from './packed';
-import { skipJsonString, skipJsonValue } from './skip';
+import { COLON, COMMA, LBRACE, LBRACKET, NINE, QUOTE, RBRACE, RBRACKET, skipJsonString, skipJsonValue, ZERO } from './skip';
 import { daysFromCivil, daysInMonth, parseRfc3339 } from './time';
-
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
-const ZERO = 0x30;
-const NINE = 0x39;
 
 // Field kinds.
 const TIME = 0;
@@ -412,6 +402,17 @@ function scanUint(b: Buffer, p: number, out: Float64Array, at: number): number {
   return p;
 }
 
+/** After a record's value at p: true at a comma (another field follows), false at its closing brace, else give up; sets `separatorEnd`. */
+let separatorEnd = 0;
+function afterValue(b: Buffer, p: number): boolean {
+  let c = b[p];
+  if (c <= 0x20) c = b[(p = skipWs(b, p))];
+  separatorEnd = p + 1;
+  if (c === COMMA) return true;
+  if (c === RBRACE) return false;
+  return give();
+}
+
 /** For each field, the field that followed it last time (row RECORD.length: the first field): tried first. */
 const NEXT = new Int32Array(RECORD.length + 1).fill(-1);
 /** The last date seen by `scanTime`. */
@@ -454,12 +455,10 @@ function scanRecord(b: Buffer, view: DataView, p: number, out: Float64Array, o: 
           // Not a record field: skipped without building it.
           p = skipJsonValue(b, p);
           if (p < 0) give();
-          let c = b[p];
-          if (c <= 0x20) c = b[(p = skipWs(b, p))];
-          p++;
-          if (c === COMMA) continue;
-          if (c === RBRACE) break;
-          give();
+          const more = afterValue(b, p);
+          p = separatorEnd;
+          if (more) continue;
+          break;
         }
         NEXT[prev] = f;
       }
@@ -523,12 +522,9 @@ function scanRecord(b: Buffer, view: DataView, p: number, out: Float64Array, o: 
       default:
         p = scanUint(b, p, out, o + slot);
     }
-    let c = b[p];
-    if (c <= 0x20) c = b[(p = skipWs(b, p))];
-    p++;
-    if (c === COMMA) continue;
-    if (c === RBRACE) break;
-    give();
+    const more = afterValue(b, p);
+    p = separatorEnd;
+    if (!more) break;
   }
   if (inOrder ? field !== RECORD.length - 1 : seen !== ALL_RECORD_FIELDS) {
     if (inOrder) return -1;

@@ -6,17 +6,18 @@
  * a negative number: `failedAt(result)` is where.
  */
 
-const QUOTE = 0x22;
+/** JSON's structural bytes (the fast decoder in scan.ts uses them too). */
+export const QUOTE = 0x22;
+export const COMMA = 0x2c;
+export const COLON = 0x3a;
+export const LBRACE = 0x7b;
+export const RBRACE = 0x7d;
+export const LBRACKET = 0x5b;
+export const RBRACKET = 0x5d;
+export const ZERO = 0x30;
+export const NINE = 0x39;
 const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
 const MINUS = 0x2d;
-const ZERO = 0x30;
-const NINE = 0x39;
 
 /** Where a skip failed, from its negative result. */
 export const failedAt = (result: number): number => -1 - result;
