@@ -198,7 +198,7 @@ export class CollectorModel {
       fail('flow_log_collector_storage_bucket_location_invalid', `Cloud Object Storage bucket "${input.bucket}" is in ${where}; flow logs need a single-region bucket in ${topo.region}, the region of the target.`, { name: 'storage_bucket.name', type: 'field', value: input.bucket });
     }
     if (!this.cos.isAuthorized(input.bucket, group.id)) {
-      // IBM's words for this failure (IBM-Cloud/terraform-provider-ibm issues #3348, #3590), with its more_info page.
+      // IBM's words for this failure, with its more_info page (emulator/README.md, "Chosen where IBM is silent").
       throw new EmulatorError({
         code: 'flow_log_collector_storage_bucket_not_authorized',
         message: BUCKET_NOT_AUTHORIZED,
