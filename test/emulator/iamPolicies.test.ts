@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IamAuthenticator } from 'ibm-cloud-sdk-core';
 import { startEmulator } from '../../emulator/src';
-import { EmulatorClient, firstError, rejectionOf, useEmulator, type HttpResult } from '../support/emulator';
+import { cosClient, EmulatorClient, firstError, rejectionOf, useEmulator, type HttpResult } from '../support/emulator';
 
 /**
  * The emulator's IAM Policy Management API through IBM's own SDK (IamPolicyManagementV1 over real HTTP, IAM tokens
@@ -284,6 +284,18 @@ describe('emulator IAM policies persist with stateDir', () => {
     const made = await sdk(first).createPolicy(flowLogsPolicy(account, {}));
     expect((await first.control('DELETE', '/authorizations/bucket-c')).status).to.equal(204);
     expect((await first.control('POST', '/buckets', { name: 'cross', location: 'us-standard' })).status).to.equal(201);
+    // A bucket made through S3 is saved on its own, not only at close (saves are coalesced: poll the file).
+    const saved = async (bucket: string) => {
+      for (let i = 0; i < 100; i++) {
+        const code = JSON.parse(readFileSync(join(dir, 'emulator-state.json'), 'utf8')).bucketLocations?.[bucket];
+        if (code !== undefined) return code;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return undefined;
+    };
+    expect(await saved('cross')).to.equal('us-standard');
+    await cosClient(first.endpoints).createBucket({ Bucket: 'via-s3', CreateBucketConfiguration: { LocationConstraint: 'us-east-smart' } }).promise();
+    expect(await saved('via-s3')).to.equal('us-east-smart');
     const before = (await first.control('GET', '/state')).body;
     await first.emulator.close();
 
@@ -294,6 +306,7 @@ describe('emulator IAM policies persist with stateDir', () => {
       expect(after.authorizations).to.deep.equal(['*', 'bucket-e', 'bucket-instance-5', 'cross']);
       expect((await sdk(second).getPolicy({ policyId: made.result.id! })).headers.etag).to.equal(made.headers.etag);
       expect(after.buckets.find((b: any) => b.name === 'cross').location).to.equal('us-standard');
+      expect(after.buckets.find((b: any) => b.name === 'via-s3').location).to.equal('us-east-smart');
     } finally {
       await second.emulator.close();
     }

@@ -73,6 +73,8 @@ export interface CosOptions {
   isAuthorized: (bucket: string, collectorResourceGroupId?: string) => boolean;
   /** Called after a bucket is deleted through the control API. */
   onBucketDeleted?: (bucket: string) => void;
+  /** Called when a bucket made or deleted through the S3 API changes the locations (persistence saves them). */
+  onLocationsChanged?: () => void;
 }
 
 /**
@@ -106,9 +108,15 @@ export class CosModel {
         const parsed = parseLocationConstraint(code ?? this.defaultLocation(), this.options.region());
         return 'problem' in parsed ? parsed : { code: parsed.code };
       },
-      record: (bucket, code) => this.locations.set(bucket, code),
+      record: (bucket, code) => {
+        this.locations.set(bucket, code);
+        this.options.onLocationsChanged?.();
+      },
       codeOf: (bucket) => this.locationOf(bucket),
-      forget: (bucket) => this.locations.delete(bucket),
+      forget: (bucket) => {
+        this.locations.delete(bucket);
+        this.options.onLocationsChanged?.();
+      },
     };
     patchListObjectsV2();
     patchBucketLocations();

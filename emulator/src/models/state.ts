@@ -77,6 +77,7 @@ export class EmulatorState {
       instance: () => this.cosInstance,
       isAuthorized: (bucket, group) => this.authorizations.isAuthorized(bucket, group),
       onBucketDeleted: (bucket) => this.authorizations.forgetBucket(bucket),
+      onLocationsChanged: () => this.onChange(),
     });
     if (saved && !saved.policies) for (const scope of saved.authorizations ?? []) this.authorizations.grant(scope);
     this.collectors = new CollectorModel(this.clock, () => this.current, this.cos, this.events, saved?.collectors);
