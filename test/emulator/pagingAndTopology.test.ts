@@ -499,7 +499,19 @@ describe('emulator: read-only topology endpoints (use-case-1 seed)', () => {
     const i = await ids();
     const inst = i.instance('instance-5');
     const att = i.attachment('instance-5', 'eth0');
-    const attRef = { href: `${base()}/v1/instances/${inst}/network_attachments/${att}`, id: att, name: 'eth0', resource_type: 'instance_network_attachment' };
+    const vni = i.vni('instance-5-eth0');
+    const vniBody = await get(`/v1/virtual_network_interfaces/${vni}`);
+    // IBM's InstanceNetworkAttachmentReference: the attachment's address (its VNI's, a reserved IP of the subnet), subnet and VNI.
+    expect(vniBody.primary_ip.href).to.equal(`${base()}/v1/subnets/${i.subnet('subnet-3')}/reserved_ips/${vniBody.primary_ip.id}`);
+    const attRef = {
+      href: `${base()}/v1/instances/${inst}/network_attachments/${att}`,
+      id: att,
+      name: 'eth0',
+      primary_ip: vniBody.primary_ip,
+      resource_type: 'instance_network_attachment',
+      subnet: subnetRef(i.subnet('subnet-3'), 'subnet-3'),
+      virtual_network_interface: { crn: crnOf(seedSubnet('subnet-3').zone, 'virtual-network-interface', vni), href: `${base()}/v1/virtual_network_interfaces/${vni}`, id: vni, name: 'instance-5-eth0', resource_type: 'virtual_network_interface' },
+    };
     const body = await get(`/v1/instances/${inst}`);
     expect(body.network_attachments).to.deep.equal([attRef]);
     expect(body.primary_network_attachment).to.deep.equal(attRef);
