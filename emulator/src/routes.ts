@@ -46,6 +46,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/_emulator/config', api: 'control', handler: control.getConfig },
   { method: 'POST', path: '/_emulator/config', api: 'control', handler: control.setConfig },
   { method: 'POST', path: '/_emulator/lifecycle', api: 'control', handler: control.planLifecycle },
+  { method: 'POST', path: '/_emulator/tokens/expire', api: 'control', handler: control.expireTokens },
   { method: 'POST', path: '/_emulator/topology', api: 'control', handler: control.replaceTopology },
   { method: 'DELETE', path: '/_emulator/topology/{id}', api: 'control', handler: control.removeResource },
   { method: 'GET', path: '/_emulator/buckets', api: 'control', handler: control.listBuckets },

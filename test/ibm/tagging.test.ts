@@ -109,9 +109,8 @@ describe('TaggingClient', () => {
 
   it('re-authenticates once after a 401 for an expired token', async () => {
     const crn = await collectorCrn(emu());
-    await emu().control('POST', '/config', { tokenLifetimeSeconds: 60 });
     await tagging.listTags(crn);
-    await emu().control('POST', '/clock/advance', { seconds: 120 });
+    await emu().control('POST', '/tokens/expire');
     await emu().control('DELETE', '/requests');
     await tagging.attachTags(crn, ['after-expiry']);
     const counts = await requestCounts(emu());

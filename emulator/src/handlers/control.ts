@@ -95,6 +95,12 @@ export const setConfig: Handler = (ctx) => {
   return changed(ctx, ok(config(ctx)));
 };
 
+/** Every access token issued so far answers 401 `expired` (token lifetimes run on wall time; README "Auth"). */
+export const expireTokens: Handler = (ctx) => {
+  ctx.state.iam.expireIssued();
+  return noContent();
+};
+
 export const planLifecycle: Handler = (ctx) => {
   const body = objectBody(ctx);
   const outcome = body.outcome;

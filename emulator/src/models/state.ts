@@ -56,7 +56,7 @@ export class EmulatorState {
     this.clock = new Clock(saved?.clockOffsetMs ?? (options.clockStartMs === undefined ? 0 : options.clockStartMs - Date.now()));
     this.events = new EventLog(this.clock, saved?.events);
     this.tags = new TagModel(saved?.tags);
-    this.iam = new IamModel(this.clock, this.current.account, saved?.iam, options.apiKey);
+    this.iam = new IamModel(this.current.account, saved?.iam, options.apiKey);
     this.cos = new CosModel({ directory: options.cosDirectory, hmac: saved?.hmac });
     for (const name of saved?.authorizations ?? []) this.cos.authorizations.add(name);
     this.collectors = new CollectorModel(this.clock, () => this.current, this.cos, this.events, saved?.collectors);
