@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomSecret } from './ids';
-import { patchListObjectsV2, verifySignatureV4 } from './s3rverFixes';
+import { decodeAwsChunkedUploads, patchListObjectsV2, verifySignatureV4 } from './s3rverFixes';
 
 // s3rver ships no types; these are the parts of its API the emulator uses.
 interface S3rverStore {
@@ -77,8 +77,8 @@ export class CosModel {
     DUMMY_ACCOUNT.revokeAccessKey('S3RVER');
     DUMMY_ACCOUNT.createKeyPair(this.hmac.accessKeyId, this.hmac.secretAccessKey);
     this.server = new S3rver({ address: '127.0.0.1', port, silent: true, directory: this.directory, vhostBuckets: false });
-    // s3rver checks no V4 signature and serves unsigned requests; see s3rverFixes.ts.
-    this.server.middleware.unshift(verifySignatureV4);
+    // s3rver checks no V4 signature, serves unsigned requests and stores aws-chunked framing; see s3rverFixes.ts.
+    this.server.middleware.unshift(verifySignatureV4, decodeAwsChunkedUploads);
     patchListObjectsV2();
     const address = await this.server.run();
     this.endpoint = `http://127.0.0.1:${address.port}`;
