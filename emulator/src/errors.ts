@@ -38,6 +38,7 @@ export const ERROR_STATUS = {
   virtual_network_interface_not_found: 404,
   // COS buckets and authorizations (control API)
   bucket_not_found: 404,
+  tag_not_found: 404,
   bucket_conflict: 409,
 } as const;
 

@@ -2,11 +2,12 @@ import * as control from './handlers/control';
 import * as collectors from './handlers/flowLogCollectors';
 import * as flowLogs from './handlers/flowLogs';
 import * as iam from './handlers/iam';
+import * as search from './handlers/search';
 import * as tagging from './handlers/tagging';
 import * as topology from './handlers/topology';
 import type { RouteSpec } from './http/router';
 
-/** Every path the emulator answers. IAM, the VPC API and Global Tagging mirror IBM's; /_emulator is the control API. */
+/** Every path the emulator answers. IAM, the VPC API, Global Tagging and Search mirror IBM's; /_emulator is the control API. */
 export const ROUTES: RouteSpec[] = [
   { method: 'POST', path: '/identity/token', api: 'iam', handler: iam.token },
   { method: 'GET', path: '/identity/keys', api: 'iam', handler: iam.keys },
@@ -31,8 +32,11 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/v1/virtual_network_interfaces/{id}', api: 'vpc', handler: topology.getVirtualNetworkInterface },
 
   { method: 'GET', path: '/v3/tags', api: 'tagging', handler: tagging.list },
+  { method: 'POST', path: '/v3/tags', api: 'tagging', handler: tagging.create },
+  { method: 'DELETE', path: '/v3/tags/{tag_name}', api: 'tagging', handler: tagging.remove },
   { method: 'POST', path: '/v3/tags/attach', api: 'tagging', handler: tagging.attach },
   { method: 'POST', path: '/v3/tags/detach', api: 'tagging', handler: tagging.detach },
+  { method: 'POST', path: '/v3/resources/search', api: 'tagging', handler: search.search },
 
   { method: 'POST', path: '/_emulator/reset', api: 'control', handler: control.reset },
   { method: 'GET', path: '/_emulator/state', api: 'control', handler: control.state },

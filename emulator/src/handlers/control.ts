@@ -36,6 +36,7 @@ export const state: Handler = async (ctx) => {
     topology: s.topology.data,
     collectors: s.collectors.all().map((r) => collectorView(r, ctx.refs)),
     tags: s.tags.snapshot(),
+    accessTags: s.tags.accessSnapshot(),
     buckets,
     authorizations: [...s.cos.authorizations].sort(),
     events: s.events.events,

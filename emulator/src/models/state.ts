@@ -6,7 +6,7 @@ import { FaultModel } from './faults';
 import { FlowLogWriter, FlowLogWriterSnapshot } from './flowLogWriter';
 import { IamModel, IamSnapshot } from './iam';
 import { RequestCounters } from './requestCounters';
-import { TagModel, TagsSnapshot } from './tags';
+import { AccessTagsSnapshot, TagModel, TagsSnapshot } from './tags';
 import { TopologyModel } from './topology';
 import { TrafficModel, TrafficSnapshot } from './trafficSettings';
 import type { Topology } from './topologyTypes';
@@ -24,6 +24,8 @@ export interface PersistedState {
   events: ServiceEvent[];
   /** Global Tagging's user tags by CRN (absent in files written before tagging existed). */
   tags?: TagsSnapshot;
+  /** Access management tags: those created in the account, and by CRN (absent in older files). */
+  accessTags?: AccessTagsSnapshot;
   /** The flow-log writer's streams and counts, and the traffic scenarios (absent in older files). */
   flowLogs?: FlowLogWriterSnapshot;
   traffic?: TrafficSnapshot;
@@ -55,7 +57,7 @@ export class EmulatorState {
     this.current = new TopologyModel(copy(saved?.topology ?? seed));
     this.clock = new Clock(saved?.clockOffsetMs ?? (options.clockStartMs === undefined ? 0 : options.clockStartMs - Date.now()));
     this.events = new EventLog(this.clock, saved?.events);
-    this.tags = new TagModel(saved?.tags);
+    this.tags = new TagModel(saved?.tags, saved?.accessTags);
     this.iam = new IamModel(this.current.account, saved?.iam, options.apiKey);
     this.cos = new CosModel({ directory: options.cosDirectory, hmac: saved?.hmac });
     for (const name of saved?.authorizations ?? []) this.cos.authorizations.add(name);
@@ -135,6 +137,7 @@ export class EmulatorState {
       collectors: this.collectors.snapshot(),
       events: this.events.events,
       tags: this.tags.snapshot(),
+      accessTags: this.tags.accessSnapshot(),
       flowLogs: this.flowLogs.snapshot(),
       traffic: this.traffic.snapshot(),
     };
