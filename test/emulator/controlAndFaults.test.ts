@@ -362,7 +362,7 @@ describe('emulator control API: reset, state and clock', () => {
     const res = await emu().control('GET', '/state');
     expect(res.status).to.equal(200);
     const s = res.body;
-    expect(Object.keys(s)).to.deep.equal(['region', 'account', 'clock', 'config', 'topology', 'collectors', 'tags', 'buckets', 'authorizations', 'events', 'faults', 'flowLogs']);
+    expect(Object.keys(s)).to.deep.equal(['region', 'account', 'clock', 'config', 'topology', 'collectors', 'tags', 'accessTags', 'buckets', 'authorizations', 'events', 'faults', 'flowLogs']);
     expect(s.region).to.equal('us-south');
     expect(s.account).to.equal('7c1f0e4b2a9d48e6b3f5a0c2d9e8f716');
     expect(s.clock.offsetSeconds).to.equal(0);
