@@ -3,6 +3,7 @@ import { createMany } from './createMany';
 import { pluginStart } from './pluginStart';
 import { precedence } from './precedence';
 import { flowlogs } from './flowlogs';
+import { planLarge } from './planLarge';
 
 /** `npm run bench`: every benchmark in turn; each prints its figures and the ratio measured side by side. */
 const BENCHMARKS: Array<[string, () => Promise<string[]>]> = [
@@ -11,6 +12,7 @@ const BENCHMARKS: Array<[string, () => Promise<string[]>]> = [
   ['plugin: 200 collectors in one VPC', createMany],
   ['precedence simulator: 1,000,000 interfaces, 100,000 collectors', precedence],
   ['flow-log objects: local .gz files end to end on one core, and DuckDB', flowlogs],
+  ['ibm-flowlogs plan: 100,000 interfaces, 10,000 planned collectors, against the emulator', planLarge],
 ];
 
 async function main(): Promise<void> {

@@ -39,6 +39,7 @@ export const ERROR_STATUS = {
   virtual_network_interface_not_found: 404,
   // COS buckets and authorizations (control API)
   bucket_not_found: 404,
+  tag_not_found: 404,
   bucket_conflict: 409,
   // IAM Policy Management (`/v1/policies`) and Resource Manager (`/v2/resource_groups`), in PlatformError's body
   invalid_body: 400,

@@ -362,7 +362,7 @@ describe('emulator control API: reset, state and clock', () => {
     const res = await emu().control('GET', '/state');
     expect(res.status).to.equal(200);
     const s = res.body;
-    expect(Object.keys(s)).to.deep.equal(['region', 'account', 'clock', 'config', 'topology', 'collectors', 'tags', 'buckets', 'authorizations', 'policies', 'events', 'faults', 'flowLogs']);
+    expect(Object.keys(s)).to.deep.equal(['region', 'account', 'clock', 'config', 'topology', 'collectors', 'tags', 'accessTags', 'buckets', 'authorizations', 'policies', 'events', 'faults', 'flowLogs']);
     expect(s.region).to.equal('us-south');
     expect(s.account).to.equal('7c1f0e4b2a9d48e6b3f5a0c2d9e8f716');
     expect(s.clock.offsetSeconds).to.equal(0);
@@ -426,10 +426,12 @@ describe('emulator control API: reset, state and clock', () => {
     expect((await emu().control('GET', '/clock')).body.offsetSeconds).to.equal(0);
   });
 
-  it('the clock expires tokens: a token older than its lifetime answers 401', async () => {
+  it('the clock leaves tokens alone (they live on wall time); POST /tokens/expire expires them', async () => {
     await emu().accessToken();
     expect((await emu().vpc('GET', '/v1/vpcs')).status).to.equal(200);
-    await emu().control('POST', '/clock/advance', { seconds: 3600 });
+    await emu().control('POST', '/clock/advance', { seconds: 3700 });
+    expect((await emu().vpc('GET', '/v1/vpcs')).status).to.equal(200);
+    expect((await emu().control('POST', '/tokens/expire')).status).to.equal(204);
     const expired = await emu().vpc('GET', '/v1/vpcs');
     expect(expired.status).to.equal(401);
     expect(firstError(expired.body).code).to.equal('not_authorized');

@@ -608,7 +608,6 @@ describe('emulator: flow log collectors', () => {
       const stuck = await emu().createCollector({ name: 'stuck', target: { id: all.subnet.id }, storage_bucket: { name: 'bucket-c' } });
       const fine = await emu().createCollector({ name: 'fine', target: { id: all.vpc.id }, storage_bucket: { name: 'bucket-c' } });
       await advance(emu(), 365 * 86400);
-      emu().forgetToken(); // the access token expired on the emulator clock too
       expect((await getCollector(emu(), stuck.id)).body.lifecycle_state).to.equal('pending');
       expect((await getCollector(emu(), fine.id)).body.lifecycle_state).to.equal('stable');
     });

@@ -38,6 +38,7 @@ export const state: Handler = async (ctx) => {
     topology: s.topology.data,
     collectors: s.collectors.all().map((r) => collectorView(r, ctx.refs)),
     tags: s.tags.snapshot(),
+    accessTags: s.tags.accessSnapshot(),
     buckets,
     authorizations: s.authorizations.scopes(),
     policies: s.policies.all().map((p) => policyView(p, ctx.base)),
@@ -96,6 +97,12 @@ export const setConfig: Handler = (ctx) => {
   if (body.deletingSeconds !== undefined) s.collectors.settings.deletingSeconds = body.deletingSeconds as number;
   if (body.tokenLifetimeSeconds !== undefined) s.iam.tokenLifetimeSeconds = body.tokenLifetimeSeconds as number;
   return changed(ctx, ok(config(ctx)));
+};
+
+/** Every access token issued so far answers 401 `expired` (token lifetimes run on wall time; README "Auth"). */
+export const expireTokens: Handler = (ctx) => {
+  ctx.state.iam.expireIssued();
+  return noContent();
 };
 
 export const planLifecycle: Handler = (ctx) => {

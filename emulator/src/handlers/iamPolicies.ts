@@ -1,7 +1,7 @@
 import { EmulatorError, PlatformError, platformFail } from '../errors';
 import { noContent, ok, type Handler, type Reply, type RequestContext } from '../http/context';
 import { etagOf, parsePolicy, type StoredPolicy } from '../models/iamPolicies';
-import { paginate, parsePaging } from '../models/paging';
+import { listingScope, paginate, parsePaging } from '../models/paging';
 import { policyView } from '../views/policy';
 
 /** IAM Policy Management v1 (`/v1/policies`): thin over models/iamPolicies.ts, in IAM's error body. */
@@ -57,7 +57,7 @@ export const list: Handler = (ctx) => {
   if (sortKey !== undefined && !(SORTABLE as readonly string[]).includes(sortKey)) platformFail('invalid_request', `sort "${sort?.slice(0, 40)}" is not one of ${SORTABLE.join(', ')} (prefix "-" to sort descending).`);
   let request;
   try {
-    request = parsePaging(ctx.query);
+    request = parsePaging(ctx.query, listingScope(ctx.path, Object.fromEntries([...ctx.query].filter(([k]) => k !== 'limit' && k !== 'start'))));
   } catch (error) {
     if (error instanceof EmulatorError) throw new PlatformError(error.details.map((d) => ({ code: 'invalid_request' as const, message: d.message })));
     throw error;

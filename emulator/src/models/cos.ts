@@ -8,7 +8,7 @@ import { cosAuthentication } from './cosIam';
 import { parseLocationConstraint, patchBucketLocations, type BucketLocationBook } from './cosLocations';
 import type { TokenCheck } from './iam';
 import { randomSecret } from './ids';
-import { patchListObjectsV2 } from './s3rverFixes';
+import { decodeAwsChunkedUploads, patchListObjectsV2 } from './s3rverFixes';
 
 // s3rver ships no types; these are the parts of its API the emulator uses.
 interface S3rverStore {
@@ -101,8 +101,8 @@ export class CosModel {
     DUMMY_ACCOUNT.revokeAccessKey('S3RVER');
     DUMMY_ACCOUNT.createKeyPair(this.hmac.accessKeyId, this.hmac.secretAccessKey);
     this.server = new S3rver({ address: '127.0.0.1', port, silent: true, directory: this.directory, vhostBuckets: false });
-    // s3rver checks no V4 signature, knows no IAM token and serves unsigned requests; see cosIam.ts.
-    this.server.middleware.unshift(cosAuthentication({ checkToken: this.options.checkToken, instance: this.options.instance }));
+    // s3rver checks no V4 signature, knows no IAM token, serves unsigned requests and stores aws-chunked framing; see cosIam.ts and s3rverFixes.ts.
+    this.server.middleware.unshift(cosAuthentication({ checkToken: this.options.checkToken, instance: this.options.instance }), decodeAwsChunkedUploads);
     this.server.bucketLocations = {
       accept: (code) => {
         const parsed = parseLocationConstraint(code ?? this.defaultLocation(), this.options.region());

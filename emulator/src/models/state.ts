@@ -8,7 +8,7 @@ import { FlowLogWriter, FlowLogWriterSnapshot } from './flowLogWriter';
 import { IamModel, IamSnapshot } from './iam';
 import { PolicyModel, type PoliciesSnapshot } from './iamPolicies';
 import { RequestCounters } from './requestCounters';
-import { TagModel, TagsSnapshot } from './tags';
+import { AccessTagsSnapshot, TagModel, TagsSnapshot } from './tags';
 import { TopologyModel } from './topology';
 import { TrafficModel, TrafficSnapshot } from './trafficSettings';
 import type { Topology } from './topologyTypes';
@@ -30,6 +30,8 @@ export interface PersistedState {
   events: ServiceEvent[];
   /** Global Tagging's user tags by CRN (absent in files written before tagging existed). */
   tags?: TagsSnapshot;
+  /** Access management tags: those created in the account, and by CRN (absent in older files). */
+  accessTags?: AccessTagsSnapshot;
   /** The flow-log writer's streams and counts, and the traffic scenarios (absent in older files). */
   flowLogs?: FlowLogWriterSnapshot;
   traffic?: TrafficSnapshot;
@@ -64,8 +66,8 @@ export class EmulatorState {
     this.current = new TopologyModel(copy(saved?.topology ?? seed));
     this.clock = new Clock(saved?.clockOffsetMs ?? (options.clockStartMs === undefined ? 0 : options.clockStartMs - Date.now()));
     this.events = new EventLog(this.clock, saved?.events);
-    this.tags = new TagModel(saved?.tags);
-    this.iam = new IamModel(this.clock, this.current.account, saved?.iam, options.apiKey);
+    this.tags = new TagModel(saved?.tags, saved?.accessTags);
+    this.iam = new IamModel(this.current.account, saved?.iam, options.apiKey);
     this.policies = new PolicyModel(this.clock, saved?.policies);
     this.authorizations = new FlowLogAuthorizations(this.policies, () => ({ account: this.current.account, region: this.current.region, cos: this.cosInstance }));
     this.cos = new CosModel({
@@ -164,6 +166,7 @@ export class EmulatorState {
       collectors: this.collectors.snapshot(),
       events: this.events.events,
       tags: this.tags.snapshot(),
+      accessTags: this.tags.accessSnapshot(),
       flowLogs: this.flowLogs.snapshot(),
       traffic: this.traffic.snapshot(),
     };
