@@ -1,6 +1,7 @@
 import { EmulatorError, fail } from '../errors';
 import { noContent, ok, type Handler, type RequestContext } from '../http/context';
-import { bucketNameProblem, parseTopology } from '../models/topologyFile';
+import { bucketNameProblem } from '../models/bucketNames';
+import { parseTopology } from '../models/topologyFile';
 import { collectorView } from '../views/collector';
 
 /** The control API under /_emulator: a public contract (design.md §5), thin over the models like the rest. */
@@ -136,7 +137,16 @@ export const createBucket: Handler = async (ctx) => {
   return changed(ctx, ok({ name, authorized: ctx.state.cos.isAuthorized(name) }, 201));
 };
 
+/** A bucket name from the path, checked before it touches storage (`..%2F..` must not name a folder). */
+function bucketParam(ctx: RequestContext, param: string, allowAll = false): string {
+  const name = ctx.params[param];
+  const problem = allowAll && name === '*' ? undefined : bucketNameProblem(name);
+  if (problem) fail('invalid_value', `${problem}.`, { name: param, type: 'parameter', value: name.slice(0, 80) });
+  return name;
+}
+
 export const deleteBucket: Handler = async (ctx) => {
+  bucketParam(ctx, 'name');
   if (!(await ctx.state.cos.bucketExists(ctx.params.name))) fail('bucket_not_found', `Bucket "${ctx.params.name}" does not exist.`, { name: 'name', type: 'parameter', value: ctx.params.name });
   await ctx.state.cos.deleteBucket(ctx.params.name);
   return changed(ctx, noContent());
@@ -154,6 +164,7 @@ export const addAuthorization: Handler = (ctx) => {
 };
 
 export const removeAuthorization: Handler = (ctx) => {
+  bucketParam(ctx, 'bucket', true);
   if (!ctx.state.cos.authorizations.delete(ctx.params.bucket)) {
     fail('not_found', `No authorization for "${ctx.params.bucket}".`, { name: 'bucket', type: 'parameter', value: ctx.params.bucket });
   }

@@ -3,6 +3,8 @@ import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { bucketNameProblem } from './bucketNames';
+import { confineStore, cosRequestGuard } from './cosGuard';
 import { randomSecret } from './ids';
 import { patchListObjectsV2, verifySignatureV4 } from './s3rverFixes';
 
@@ -72,15 +74,21 @@ export class CosModel {
     this.hmac = options.hmac ?? { accessKeyId: randomSecret(16).replace(/[-_]/g, 'x'), secretAccessKey: randomSecret(32) };
   }
 
-  async start(port: number): Promise<void> {
+  /** `allowedOrigins`: browser origins that may call COS (see http/requestGuard.ts). */
+  async start(port: number, allowedOrigins: readonly string[] = []): Promise<void> {
     // s3rver keeps accounts in a process-wide registry; its well-known default key must not open our buckets.
     DUMMY_ACCOUNT.revokeAccessKey('S3RVER');
     DUMMY_ACCOUNT.createKeyPair(this.hmac.accessKeyId, this.hmac.secretAccessKey);
     this.server = new S3rver({ address: '127.0.0.1', port, silent: true, directory: this.directory, vhostBuckets: false });
+    confineStore(this.server.store as unknown as Parameters<typeof confineStore>[0], this.directory);
     // s3rver checks no V4 signature and serves unsigned requests; see s3rverFixes.ts.
     this.server.middleware.unshift(verifySignatureV4);
+    // Before anything else: a foreign Host or Origin, a bad bucket name or key never reaches s3rver.
+    let listening = port;
+    this.server.middleware.unshift(cosRequestGuard(() => ({ port: listening, allowedOrigins })));
     patchListObjectsV2();
     const address = await this.server.run();
+    listening = address.port;
     this.endpoint = `http://127.0.0.1:${address.port}`;
   }
 
@@ -100,8 +108,15 @@ export class CosModel {
     return this.server.store;
   }
 
+  /** Every model call names its bucket; a name COS would refuse never reaches the file store. */
+  private named(name: string): string {
+    const problem = bucketNameProblem(name);
+    if (problem) throw new Error(`COS: ${problem}`);
+    return name;
+  }
+
   async bucketExists(name: string): Promise<boolean> {
-    return (await this.store.getBucket(name)) !== null;
+    return (await this.store.getBucket(this.named(name))) !== null;
   }
 
   isAuthorized(name: string): boolean {
@@ -109,20 +124,21 @@ export class CosModel {
   }
 
   async createBucket(name: string): Promise<void> {
-    await this.store.putBucket(name);
+    await this.store.putBucket(this.named(name));
   }
 
   async deleteBucket(name: string): Promise<void> {
-    await this.store.deleteBucket(name);
+    await this.store.deleteBucket(this.named(name));
     this.authorizations.delete(name);
   }
 
   async listBuckets(): Promise<string[]> {
-    return (await this.store.listBuckets()).map((b) => b.name).sort();
+    // A folder someone else put into COS's directory is not a bucket unless COS could have named it.
+    return (await this.store.listBuckets()).map((b) => b.name).filter((name) => bucketNameProblem(name) === undefined).sort();
   }
 
   async listObjects(bucket: string): Promise<Array<{ key: string; size: number }>> {
-    const page = await this.store.listObjects(bucket, {});
+    const page = await this.store.listObjects(this.named(bucket), {});
     return page.objects.map((o) => ({ key: o.key, size: o.size }));
   }
 
@@ -131,7 +147,7 @@ export class CosModel {
    * `x-amz-meta-<name>` entries, which GET and HEAD then answer as headers (ibm-cos-sdk's `Metadata`).
    */
   async putObject(bucket: string, key: string, body: Buffer, metadata: Record<string, string>): Promise<void> {
-    await this.store.putObject(new S3Object(bucket, key, body, metadata));
+    await this.store.putObject(new S3Object(this.named(bucket), key, body, metadata));
   }
 
   /**
@@ -142,7 +158,7 @@ export class CosModel {
    * `x-amz-meta-*` entries may be given, which is all the store keeps anyway.
    */
   putObjectSync(bucket: string, key: string, body: Buffer, metadata: Record<string, string>): void {
-    const objectPath = this.store.getResourcePath(bucket, key, 'object');
+    const objectPath = this.store.getResourcePath(this.named(bucket), key, 'object');
     mkdirSync(dirname(objectPath), { recursive: true });
     writeFileSync(objectPath, body);
     writeFileSync(`${objectPath}.md5`, createHash('md5').update(body).digest('hex'));
