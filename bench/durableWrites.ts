@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { median } from './support/load';
+import { emulatorSession, median } from './support/load';
 import { startAndReadLine, stop } from './support/processes';
 
 const ROOT = resolve(__dirname, '../..');
@@ -9,13 +9,7 @@ const WRITES = 150;
 
 /** Milliseconds of each of `count` sequential writes (a collector created, then deleted), one request at a time. */
 async function writeLatencies(endpoints: { iamEndpoint: string; vpcEndpoint: string; controlEndpoint: string; apiKey: string }, count: number): Promise<number[]> {
-  const token = await fetch(`${endpoints.iamEndpoint}/identity/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: endpoints.apiKey }).toString(),
-  });
-  const auth = { authorization: `Bearer ${((await token.json()) as { access_token: string }).access_token}` };
-  const state = (await (await fetch(`${endpoints.controlEndpoint}/state`)).json()) as { topology: { subnets: Array<{ id: string }> } };
+  const { auth, subnetId } = await emulatorSession(endpoints);
   const q = 'version=2025-12-16&generation=2';
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -23,7 +17,7 @@ async function writeLatencies(endpoints: { iamEndpoint: string; vpcEndpoint: str
     const created = await fetch(`${endpoints.vpcEndpoint}/v1/flow_log_collectors?${q}`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ target: { id: state.topology.subnets[0].id }, storage_bucket: { name: 'bucket-c' } }),
+      body: JSON.stringify({ target: { id: subnetId }, storage_bucket: { name: 'bucket-c' } }),
     });
     const { id } = (await created.json()) as { id: string };
     times.push(performance.now() - started);
@@ -54,7 +48,7 @@ export async function durableWrites(): Promise<string[]> {
     const d = await writeLatencies(JSON.parse(durable.line), WRITES);
     const m = await writeLatencies(JSON.parse(memory.line), WRITES);
     return [
-      `--state DIR (${dir.startsWith('/tmp') ? 'the temp directory' : dir}), each write fsynced before its answer: ${figures(d)} per write (${d.length} writes: create, delete)`,
+      `--state ${dir}, each write fsynced before its answer: ${figures(d)} per write (${d.length} writes: create, delete)`,
       `in memory, same writes:                 ${figures(m)}`,
       `ratio of medians durable / memory: ${(median(d) / median(m)).toFixed(2)}`,
     ];
