@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { EmulatorError, IamError } from './errors';
 import { Reply, RequestContext } from './http/context';
 import { Router } from './http/router';
-import { normalizeOrigin, refusal } from './http/requestGuard';
+import { admit, normalizeOrigin } from './http/requestGuard';
 import { checkTaggingRequest } from './http/taggingRules';
 import { checkVpcRequest } from './http/vpcRules';
 import { traceId } from './models/ids';
@@ -188,46 +188,17 @@ async function start(options: EmulatorOptions, dir: StateDirectory | undefined):
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const trace = traceId();
     const method = req.method ?? 'GET';
-    const refuse = (code: 'invalid_request' | 'host_not_allowed' | 'origin_not_allowed', message: string) => {
-      const error = new EmulatorError({ code, message });
+    const admission = admit(req, base, { port, allowedOrigins });
+    if (!admission.ok) {
+      const error = new EmulatorError({ code: admission.code, message: admission.message });
       send(res, { status: error.status, body: error.body(trace), headers: { 'x-request-id': trace } });
-    };
-    // An absolute-form target (`GET http://host/path`) names its host itself; it must be this emulator too.
-    const target = req.url ?? '/';
-    const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(target);
-    let url: URL;
-    try {
-      url = new URL(target, base);
-    } catch {
-      refuse('invalid_request', `The request target ${JSON.stringify(target.slice(0, 80))} is not a valid URL or path.`);
       return;
     }
-    // Paths are taken as sent: a `.` or `..` segment is refused, never resolved (`/v1/flow_log_collectors/..` must not
-    // quietly become `/v1/`).
-    if ((absolute ? url.pathname : target.split('?')[0]).split('/').some((seg) => /^(\.|%2e){1,2}$/i.test(seg))) {
-      refuse('invalid_request', `The path ${JSON.stringify(target.split('?')[0].slice(0, 80))} has a "." or ".." segment; the emulator takes paths as they are sent and does not resolve them.`);
+    if (admission.preflight) {
+      send(res, { status: 204, headers: admission.preflight });
       return;
     }
-    const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
-    const refused = refusal(absolute ? url.host : req.headers.host, origin, { port, allowedOrigins });
-    if (refused) {
-      refuse(refused.what === 'host' ? 'host_not_allowed' : 'origin_not_allowed', refused.message);
-      return;
-    }
-    // An allowed page may read the answers (CORS), and its preflights are answered here.
-    const cors: Record<string, string> = origin ? { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': 'x-request-id, retry-after' } : {};
-    if (origin && method === 'OPTIONS' && req.headers['access-control-request-method']) {
-      send(res, {
-        status: 204,
-        headers: {
-          ...cors,
-          'access-control-allow-methods': 'GET, POST, PATCH, PUT, DELETE',
-          'access-control-allow-headers': String(req.headers['access-control-request-headers'] ?? 'authorization, content-type'),
-          'access-control-max-age': '600',
-        },
-      });
-      return;
-    }
+    const { url, cors } = admission;
     const match = router.match(method, url.pathname);
     // Any /_emulator path is a control call (even a mistyped one): never counted, never faulted.
     const isControl = url.pathname === '/_emulator' || url.pathname.startsWith('/_emulator/');

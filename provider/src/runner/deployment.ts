@@ -159,7 +159,7 @@ class Session {
   /** Settles the creates an earlier run left pending; a failed look-up is the run's error. */
   async settle(): Promise<boolean> {
     try {
-      await settlePendingCreates(this.live, this.providers, (urn, severity, message) => this.note(urn, severity, message));
+      await settlePendingCreates(this.live, this.providers, (urn, severity, message) => this.note(urn, severity, message), this.preview);
       return true;
     } catch (error) {
       this.errors.push({ urn: '', severity: 'error', message: `could not settle the creates an earlier run left pending (${messageOf(error)}); nothing was changed` });

@@ -24,10 +24,13 @@ function text(value: WireValue | undefined): string | undefined {
 export type Outcome = 'adopted' | 'dropped';
 type Note = (urn: string, severity: Severity, message: string) => void;
 
-/** Settles every unsettled create of `live`; a failed look-up is thrown (the run must not go on without it). */
-export async function settlePendingCreates(live: LiveState, providers: ProviderPool, note: Note): Promise<Record<Outcome, number>> {
+/**
+ * Settles every unsettled create of `live`; a failed look-up is thrown (the run must not go on without it). A
+ * preview settles them too, in memory only, so that its plan is right.
+ */
+export async function settlePendingCreates(live: LiveState, providers: ProviderPool, note: Note, preview = false): Promise<Record<Outcome, number>> {
   const counts: Record<Outcome, number> = { adopted: 0, dropped: 0 };
-  for (const op of live.unsettledCreates()) counts[await settleCreate(op, live, providers, note, 'an earlier run')] += 1;
+  for (const op of live.unsettledCreates()) counts[await settleCreate(op, live, providers, note, 'an earlier run', preview)] += 1;
   return counts;
 }
 
@@ -36,7 +39,7 @@ export async function settlePendingCreates(live: LiveState, providers: ProviderP
  * run that started it in the notes: "an earlier run", or "this run" for a Create that failed without saying whether
  * its collector exists.
  */
-export async function settleCreate(op: PendingOperation, live: LiveState, providers: ProviderPool, note: Note, by: string): Promise<Outcome> {
+export async function settleCreate(op: PendingOperation, live: LiveState, providers: ProviderPool, note: Note, by: string, preview = false): Promise<Outcome> {
   const r = op.resource;
   const target = text(r.inputs.target);
   if (r.type !== COLLECTOR_TYPE || target === undefined) {
@@ -60,6 +63,6 @@ export async function settleCreate(op: PendingOperation, live: LiveState, provid
     return 'dropped';
   }
   live.endCreate(op, { ...r, id: read.id, outputs: read.outputs });
-  note(r.urn, 'info', `${by} created ${r.name} (${read.id}) but stopped before recording it; it is in the state now`);
+  note(r.urn, 'info', `${by} created ${r.name} (${read.id}) but stopped before recording it; ${preview ? 'the next up records it' : 'it is in the state now'}`);
   return 'adopted';
 }
