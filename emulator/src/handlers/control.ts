@@ -146,9 +146,9 @@ function bucketParam(ctx: RequestContext, param: string, allowAll = false): stri
 }
 
 export const deleteBucket: Handler = async (ctx) => {
-  bucketParam(ctx, 'name');
-  if (!(await ctx.state.cos.bucketExists(ctx.params.name))) fail('bucket_not_found', `Bucket "${ctx.params.name}" does not exist.`, { name: 'name', type: 'parameter', value: ctx.params.name });
-  await ctx.state.cos.deleteBucket(ctx.params.name);
+  const name = bucketParam(ctx, 'name');
+  if (!(await ctx.state.cos.bucketExists(name))) fail('bucket_not_found', `Bucket "${name}" does not exist.`, { name: 'name', type: 'parameter', value: name });
+  await ctx.state.cos.deleteBucket(name);
   return changed(ctx, noContent());
 };
 
@@ -164,9 +164,9 @@ export const addAuthorization: Handler = (ctx) => {
 };
 
 export const removeAuthorization: Handler = (ctx) => {
-  bucketParam(ctx, 'bucket', true);
-  if (!ctx.state.cos.authorizations.delete(ctx.params.bucket)) {
-    fail('not_found', `No authorization for "${ctx.params.bucket}".`, { name: 'bucket', type: 'parameter', value: ctx.params.bucket });
+  const bucket = bucketParam(ctx, 'bucket', true);
+  if (!ctx.state.cos.authorizations.delete(bucket)) {
+    fail('not_found', `No authorization for "${bucket}".`, { name: 'bucket', type: 'parameter', value: bucket });
   }
   return changed(ctx, noContent());
 };
