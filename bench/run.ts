@@ -1,3 +1,4 @@
+import { durableWrites } from './durableWrites';
 import { emulatorGets } from './emulatorGets';
 import { createMany } from './createMany';
 import { pluginStart } from './pluginStart';
@@ -8,6 +9,7 @@ import { planLarge } from './planLarge';
 /** `npm run bench`: every benchmark in turn; each prints its figures and the ratio measured side by side. */
 const BENCHMARKS: Array<[string, () => Promise<string[]>]> = [
   ['emulator: collector GETs on loopback', emulatorGets],
+  ['emulator: writes acknowledged only once durable (--state)', durableWrites],
   ['plugin start-up', pluginStart],
   ['plugin: 200 collectors in one VPC', createMany],
   ['precedence simulator: 1,000,000 interfaces, 100,000 collectors', precedence],

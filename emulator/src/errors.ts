@@ -13,6 +13,9 @@ export const ERROR_STATUS = {
   invalid_field: 400,
   missing_field: 400,
   not_authorized: 401,
+  // the emulator's own guard (http/requestGuard.ts): a request from a web page, or addressed to another host
+  host_not_allowed: 403,
+  origin_not_allowed: 403,
   not_found: 404,
   method_not_allowed: 405,
   request_too_large: 413,

@@ -1,7 +1,8 @@
 import { EmulatorError, fail } from '../errors';
 import { noContent, ok, type Handler, type RequestContext } from '../http/context';
+import { bucketNameProblem } from '../models/bucketNames';
 import { parseLocationConstraint } from '../models/cosLocations';
-import { bucketNameProblem, parseTopology } from '../models/topologyFile';
+import { parseTopology } from '../models/topologyFile';
 import { collectorView } from '../views/collector';
 import { policyView } from '../views/policy';
 
@@ -157,9 +158,18 @@ export const createBucket: Handler = async (ctx) => {
   return changed(ctx, ok(bucketView(ctx, name), 201));
 };
 
+/** A bucket name from the path, checked before it touches storage (`..%2F..` must not name a folder). */
+function bucketParam(ctx: RequestContext, param: string, allowAll = false): string {
+  const name = ctx.params[param];
+  const problem = allowAll && name === '*' ? undefined : bucketNameProblem(name);
+  if (problem) fail('invalid_value', `${problem}.`, { name: param, type: 'parameter', value: name.slice(0, 80) });
+  return name;
+}
+
 export const deleteBucket: Handler = async (ctx) => {
-  if (!(await ctx.state.cos.bucketExists(ctx.params.name))) fail('bucket_not_found', `Bucket "${ctx.params.name}" does not exist.`, { name: 'name', type: 'parameter', value: ctx.params.name });
-  await ctx.state.cos.deleteBucket(ctx.params.name);
+  const name = bucketParam(ctx, 'name');
+  if (!(await ctx.state.cos.bucketExists(name))) fail('bucket_not_found', `Bucket "${name}" does not exist.`, { name: 'name', type: 'parameter', value: name });
+  await ctx.state.cos.deleteBucket(name);
   return changed(ctx, noContent());
 };
 
@@ -175,8 +185,9 @@ export const addAuthorization: Handler = (ctx) => {
 };
 
 export const removeAuthorization: Handler = (ctx) => {
-  if (ctx.state.authorizations.revoke(ctx.params.bucket) === 0) {
-    fail('not_found', `No authorization for "${ctx.params.bucket}".`, { name: 'bucket', type: 'parameter', value: ctx.params.bucket });
+  const bucket = bucketParam(ctx, 'bucket', true);
+  if (ctx.state.authorizations.revoke(bucket) === 0) {
+    fail('not_found', `No authorization for "${bucket}".`, { name: 'bucket', type: 'parameter', value: bucket });
   }
   return changed(ctx, noContent());
 };

@@ -4,6 +4,7 @@ import type { CosModel } from './cos';
 import { parseLocationConstraint } from './cosLocations';
 import { crn, randomWordsName, regionalId } from './ids';
 import type { EventLog } from './events';
+import { bucketNameProblem } from './bucketNames';
 import type { TargetLookup, TargetRef, TopologyModel } from './topology';
 import { TARGET_TYPES, TargetType } from './topologyTypes';
 
@@ -380,7 +381,12 @@ function parseCreate(body: unknown): CreateInput {
   else if (c.object(b.storage_bucket, 'storage_bucket')) {
     c.unknown(b.storage_bucket, 'storage_bucket', ['name']);
     if (b.storage_bucket.name === undefined) c.add('missing_field', 'storage_bucket.name', 'storage_bucket.name is required.');
-    else if (c.string(b.storage_bucket.name, 'storage_bucket.name')) out.bucket = b.storage_bucket.name;
+    else if (c.string(b.storage_bucket.name, 'storage_bucket.name')) {
+      // Checked before the name touches storage: `../../outside` must never become a folder.
+      const problem = bucketNameProblem(b.storage_bucket.name);
+      if (problem) c.add('invalid_value', 'storage_bucket.name', `${problem}.`, b.storage_bucket.name.slice(0, 80));
+      else out.bucket = b.storage_bucket.name;
+    }
   }
   if (b.target === undefined) c.add('missing_field', 'target', 'target is required: {"id"}, {"crn"} or {"href"} of a VPC, subnet, instance, network interface, virtual network interface or instance network attachment.');
   else if (c.object(b.target, 'target')) {

@@ -7,6 +7,8 @@ import type { CosInstance } from './authorizations';
 import { cosAuthentication } from './cosIam';
 import { parseLocationConstraint, patchBucketLocations, type BucketLocationBook } from './cosLocations';
 import type { TokenCheck } from './iam';
+import { bucketNameProblem } from './bucketNames';
+import { confineStore, cosRequestGuard } from './cosGuard';
 import { randomSecret } from './ids';
 import { decodeAwsChunkedUploads, patchListObjectsV2 } from './s3rverFixes';
 
@@ -96,11 +98,13 @@ export class CosModel {
     this.hmac = options.hmac ?? { accessKeyId: randomSecret(16).replace(/[-_]/g, 'x'), secretAccessKey: randomSecret(32) };
   }
 
-  async start(port: number): Promise<void> {
+  /** `allowedOrigins`: browser origins that may call COS (see http/requestGuard.ts). */
+  async start(port: number, allowedOrigins: readonly string[] = []): Promise<void> {
     // s3rver keeps accounts in a process-wide registry; its well-known default key must not open our buckets.
     DUMMY_ACCOUNT.revokeAccessKey('S3RVER');
     DUMMY_ACCOUNT.createKeyPair(this.hmac.accessKeyId, this.hmac.secretAccessKey);
     this.server = new S3rver({ address: '127.0.0.1', port, silent: true, directory: this.directory, vhostBuckets: false });
+    confineStore(this.server.store as unknown as Parameters<typeof confineStore>[0], this.directory);
     // s3rver checks no V4 signature, knows no IAM token, serves unsigned requests and stores aws-chunked framing; see cosIam.ts and s3rverFixes.ts.
     this.server.middleware.unshift(cosAuthentication({ checkToken: this.options.checkToken, instance: this.options.instance }), decodeAwsChunkedUploads);
     this.server.bucketLocations = {
@@ -118,9 +122,13 @@ export class CosModel {
         this.options.onLocationsChanged?.();
       },
     };
+    // Before anything else: a foreign Host or Origin, a bad bucket name or key never reaches s3rver.
+    let listening = port;
+    this.server.middleware.unshift(cosRequestGuard(() => ({ port: listening, allowedOrigins })));
     patchListObjectsV2();
     patchBucketLocations();
     const address = await this.server.run();
+    listening = address.port;
     this.endpoint = `http://127.0.0.1:${address.port}`;
   }
 
@@ -140,8 +148,15 @@ export class CosModel {
     return this.server.store;
   }
 
+  /** Every model call names its bucket; a name COS would refuse never reaches the file store. */
+  private named(name: string): string {
+    const problem = bucketNameProblem(name);
+    if (problem) throw new Error(`COS: ${problem}`);
+    return name;
+  }
+
   async bucketExists(name: string): Promise<boolean> {
-    return (await this.store.getBucket(name)) !== null;
+    return (await this.store.getBucket(this.named(name))) !== null;
   }
 
   isAuthorized(name: string, collectorResourceGroupId?: string): boolean {
@@ -160,22 +175,23 @@ export class CosModel {
 
   /** `location` must be a provisioning code that parseLocationConstraint accepts. @default defaultLocation() */
   async createBucket(name: string, location?: string): Promise<void> {
-    await this.store.putBucket(name);
+    await this.store.putBucket(this.named(name));
     this.locations.set(name, location ?? this.defaultLocation());
   }
 
   async deleteBucket(name: string): Promise<void> {
-    await this.store.deleteBucket(name);
+    await this.store.deleteBucket(this.named(name));
     this.locations.delete(name);
     this.options.onBucketDeleted?.(name);
   }
 
   async listBuckets(): Promise<string[]> {
-    return (await this.store.listBuckets()).map((b) => b.name).sort();
+    // A folder someone else put into COS's directory is not a bucket unless COS could have named it.
+    return (await this.store.listBuckets()).map((b) => b.name).filter((name) => bucketNameProblem(name) === undefined).sort();
   }
 
   async listObjects(bucket: string): Promise<Array<{ key: string; size: number }>> {
-    const page = await this.store.listObjects(bucket, {});
+    const page = await this.store.listObjects(this.named(bucket), {});
     return page.objects.map((o) => ({ key: o.key, size: o.size }));
   }
 
@@ -184,7 +200,7 @@ export class CosModel {
    * `x-amz-meta-<name>` entries, which GET and HEAD then answer as headers (ibm-cos-sdk's `Metadata`).
    */
   async putObject(bucket: string, key: string, body: Buffer, metadata: Record<string, string>): Promise<void> {
-    await this.store.putObject(new S3Object(bucket, key, body, metadata));
+    await this.store.putObject(new S3Object(this.named(bucket), key, body, metadata));
   }
 
   /**
@@ -195,7 +211,7 @@ export class CosModel {
    * `x-amz-meta-*` entries may be given, which is all the store keeps anyway.
    */
   putObjectSync(bucket: string, key: string, body: Buffer, metadata: Record<string, string>): void {
-    const objectPath = this.store.getResourcePath(bucket, key, 'object');
+    const objectPath = this.store.getResourcePath(this.named(bucket), key, 'object');
     mkdirSync(dirname(objectPath), { recursive: true });
     writeFileSync(objectPath, body);
     writeFileSync(`${objectPath}.md5`, createHash('md5').update(body).digest('hex'));

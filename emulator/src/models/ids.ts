@@ -26,7 +26,7 @@ export function uuidFrom(seed: string): string {
 }
 
 export function regionPrefix(region: string): string {
-  return REGION_PREFIX[region] ?? `r${(parseInt(createHash('sha256').update(region).digest('hex').slice(0, 4), 16) % 900 + 100).toString()}`;
+  return (Object.hasOwn(REGION_PREFIX, region) ? REGION_PREFIX[region] : undefined) ?? `r${(parseInt(createHash('sha256').update(region).digest('hex').slice(0, 4), 16) % 900 + 100).toString()}`;
 }
 
 /** `us-south-2` → `0727`: IBM's zone prefixes for us-south; other regions get a stable stand-in. */

@@ -238,7 +238,8 @@ export class TopologyModel {
   byCrn(value: string): TargetLookup {
     const parsed = parseCrn(value);
     if (!parsed) return { ok: false, reason: 'unsupported', message: `"${value}" is not a VPC infrastructure CRN (crn:v1:bluemix:public:is:<location>:a/<account>::<type>:<id>)` };
-    const type = CRN_TYPES[parsed.type];
+    // Own keys only: a CRN of type `constructor` must not find Object's constructor.
+    const type = Object.hasOwn(CRN_TYPES, parsed.type) ? CRN_TYPES[parsed.type] : undefined;
     if (!type) {
       return { ok: false, reason: 'unsupported', message: `CRN type "${parsed.type}" cannot be a flow log collector target; allowed: ${Object.keys(CRN_TYPES).join(', ')} (network interfaces and attachments are targeted by id or href)` };
     }
@@ -276,7 +277,7 @@ export class TopologyModel {
   private atPath([v1, collection, id, sub, subId, ...rest]: string[]): TargetRef | undefined | 'unsupported' {
     if (v1 !== 'v1' || rest.length > 0) return 'unsupported';
     if (sub === undefined) {
-      const type = HREF_COLLECTIONS[collection];
+      const type = Object.hasOwn(HREF_COLLECTIONS, collection) ? HREF_COLLECTIONS[collection] : undefined;
       if (!type || !id) return 'unsupported';
       return this.typeOf(id) === type ? { type, id } : undefined;
     }

@@ -1,3 +1,4 @@
+import { bucketNameProblem } from './bucketNames';
 import { crn, hexId, regionalId, zonalId } from './ids';
 import { parseLocationConstraint } from './cosLocations';
 import type { BucketSeed, Topology } from './topologyTypes';
@@ -310,12 +311,4 @@ export function parseTopology(input: unknown): ParseResult {
   });
 
   return r.issues.length > 0 ? { ok: false, issues: r.issues } : { ok: true, topology: t };
-}
-
-/** COS bucket naming: 3-63 characters, lowercase letters, digits, dots and hyphens, alphanumeric at both ends, not an IP. */
-export function bucketNameProblem(name: string): string | undefined {
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) || /\.\.|\.-|-\./.test(name) || /^\d+\.\d+\.\d+\.\d+$/.test(name)) {
-    return `"${name}" is not a valid bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, not an IP address`;
-  }
-  return undefined;
 }

@@ -22,7 +22,9 @@ export class PluginProcess {
   private constructor(readonly child: ChildProcess, readonly port: number, readonly client: InstanceType<typeof providerGrpc.ResourceProviderClient>) {}
 
   static async launch(engineAddress?: string, env: NodeJS.ProcessEnv = process.env): Promise<PluginProcess> {
-    const child = spawn(process.execPath, [PLUGIN, ...(engineAddress ? [engineAddress] : [])], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A process group of its own, as a job's: the terminal's Ctrl-C reaches the runner only, which lets the
+    // operations in flight finish first. The plugin ends with the runner all the same (rpc/parentWatch.ts).
+    const child = spawn(process.execPath, [PLUGIN, ...(engineAddress ? [engineAddress] : [])], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     const line = await new Promise<string>((res, rej) => {

@@ -36,6 +36,7 @@ export const failuresOf = (list: Array<InstanceType<typeof provider.CheckFailure
 
 export class ProviderPool {
   private readonly providers = new Map<string, Promise<ConfiguredProvider>>();
+  private readonly launched: PluginProcess[] = [];
 
   /**
    * @param overrides config that wins over every provider's own (the emulator's endpoints and credentials)
@@ -72,6 +73,7 @@ export class ProviderPool {
 
   private async launch(urn: string, news: WireObject, olds: WireObject): Promise<ConfiguredProvider> {
     const plugin = await PluginProcess.launch(this.engine.address, this.env);
+    this.launched.push(plugin);
     try {
       const check = new provider.CheckRequest();
       check.setUrn(urn);
@@ -91,6 +93,11 @@ export class ProviderPool {
       await plugin.stop();
       throw error;
     }
+  }
+
+  /** Ends every plugin at once, without waiting (the runner is stopping now: a second Ctrl-C, or its exit). */
+  killAll(): void {
+    for (const p of this.launched) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
   }
 
   async stopAll(): Promise<void> {
