@@ -21,8 +21,13 @@ export class PluginProcess {
   stderr = '';
   private constructor(readonly child: ChildProcess, readonly port: number, readonly client: InstanceType<typeof providerGrpc.ResourceProviderClient>) {}
 
-  static async launch(engineAddress?: string, env: NodeJS.ProcessEnv = process.env): Promise<PluginProcess> {
-    const child = spawn(process.execPath, [PLUGIN, ...(engineAddress ? [engineAddress] : [])], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** @param plugin the executable (pluginDiscovery.ts finds it); the checkout's by default */
+  static async launch(engineAddress?: string, env: NodeJS.ProcessEnv = process.env, plugin: string = PLUGIN): Promise<PluginProcess> {
+    const args = engineAddress ? [engineAddress] : [];
+    // The checkout's shim runs under this Node.js; any other plugin is executed as the engine executes plugins.
+    const [command, argv] = plugin === PLUGIN ? [process.execPath, [PLUGIN, ...args]] : [plugin, args];
+    const shell = process.platform === 'win32' && /\.cmd$/i.test(plugin); // a .cmd runs only through cmd.exe
+    const child = spawn(command, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], shell });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     const line = await new Promise<string>((res, rej) => {

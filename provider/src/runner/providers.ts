@@ -7,7 +7,7 @@ import { PACKAGE } from '../rpc/config';
 import { provider } from '../rpc/stubs';
 import { toStruct, type WireObject } from '../rpc/codec';
 import type { EngineServer } from './engineServer';
-import { PluginProcess } from './pluginProcess';
+import { PLUGIN, PluginProcess } from './pluginProcess';
 import { withoutRedacted, type ResourceState } from './stackState';
 
 export { PACKAGE };
@@ -48,6 +48,8 @@ export class ProviderPool {
     private readonly defaultConfig: WireObject,
     private readonly overrides: WireObject,
     private readonly stateProviders: readonly ResourceState[] = [],
+    /** The plugin executable to start, asked for when a provider is first needed (pluginDiscovery.ts). */
+    private readonly locatePlugin: () => string = () => PLUGIN,
   ) {}
 
   /** Launches, checks and configures the provider registered as `ref` (`urn::id`, or '' for the default one). */
@@ -71,7 +73,7 @@ export class ProviderPool {
   }
 
   private async launch(urn: string, news: WireObject, olds: WireObject): Promise<ConfiguredProvider> {
-    const plugin = await PluginProcess.launch(this.engine.address, this.env);
+    const plugin = await PluginProcess.launch(this.engine.address, this.env, this.locatePlugin());
     try {
       const check = new provider.CheckRequest();
       check.setUrn(urn);
