@@ -21,11 +21,13 @@ const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).ver
 const releasePaths = (step: Step) => [...(step.run ?? '').matchAll(/release\/[^\s"']+/g)].map((m) => m[0].replace(/\$\{?V\}?/g, version).slice('release/'.length));
 
 describe('release workflow (.github/workflows/release.yml)', () => {
-  it('runs on a v* tag and stops unless the tag is v<package.json version>, which it exports as V', () => {
+  it('runs on a v* tag and stops unless the tag is v<package.json version> (exported as V) and pluginDownloadURL names this repository', () => {
     expect(workflow.on.push.tags).to.deep.equal(['v*']);
     const check = steps.findIndex((s) => s.run?.includes(`require('./package.json').version`));
     expect(check).to.be.at.least(0);
-    expect(steps[check].run).to.contain('if [ "$GITHUB_REF_NAME" != "v$V" ]').and.contain('exit 1').and.contain('echo "V=$V" >> "$GITHUB_ENV"');
+    expect(steps[check].run).to.contain('if [ "$GITHUB_REF_NAME" != "v$V" ]').and.contain('echo "V=$V" >> "$GITHUB_ENV"');
+    expect(steps[check].run).to.contain(`URL=$(node -p "require('./schema.json').pluginDownloadURL")`).and.contain('if [ "$URL" != "github://api.github.com/$GITHUB_REPOSITORY" ]');
+    expect(steps[check].run!.match(/exit 1/g)).to.have.length(2);
   });
 
   it('builds with the same `make dist` as a developer (the Makefile runs scripts/release/dist.ts), after `make test`', () => {
