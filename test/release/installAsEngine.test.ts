@@ -86,6 +86,13 @@ describe('release: installed as the engine installs it, used outside the reposit
     expect(report.vpcs[0].planned[0]).to.deep.include({ op: 'create', name: 'subnet-2-logs', bucket: 'bucket-c', wins: 3 });
   });
 
+  it('the SDK installed from its npm tarball loads on its own in the program, with its version and pluginDownloadURL', async () => {
+    const script = "const s = require('@ibmflowlogs/pulumi'); const u = require('@ibmflowlogs/pulumi/bin/utilities'); process.stdout.write(JSON.stringify([typeof s.FlowLogCollector, typeof s.getCoverageOutput, u.resourceOptsDefaults()]))";
+    const r = await run(process.execPath, ['-e', script], { cwd: program, env: env() });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout)).to.deep.equal(['function', 'function', { version: rel.id.version, pluginDownloadURL: rel.id.pluginDownloadURL }]);
+  });
+
   it('previews, deploys and destroys the example with the cached plugin and the program\'s own SDK', async () => {
     expect(require.resolve('@ibmflowlogs/pulumi', { paths: [program] }).startsWith(program)).to.equal(true);
     const state = join(tempDir('ibmflowlogs-state-'), 'state.json');

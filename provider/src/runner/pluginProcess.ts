@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { any, grpc, provider, providerGrpc, status } from '../rpc/stubs';
 
@@ -24,10 +24,11 @@ export class PluginProcess {
   /** @param plugin the executable (pluginDiscovery.ts finds it); the checkout's by default */
   static async launch(engineAddress?: string, env: NodeJS.ProcessEnv = process.env, plugin: string = PLUGIN): Promise<PluginProcess> {
     const args = engineAddress ? [engineAddress] : [];
-    // The checkout's shim runs under this Node.js; any other plugin is executed as the engine executes plugins.
-    const [command, argv] = plugin === PLUGIN ? [process.execPath, [PLUGIN, ...args]] : [plugin, args];
+    // The checkout's shim runs under this Node.js; any other plugin is executed as the engine executes plugins,
+    // from a folder of its own rather than the checkout.
+    const [command, argv, cwd] = plugin === PLUGIN ? [process.execPath, [PLUGIN, ...args], ROOT] : [plugin, args, dirname(plugin)];
     const shell = process.platform === 'win32' && /\.cmd$/i.test(plugin); // a .cmd runs only through cmd.exe
-    const child = spawn(command, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], shell });
+    const child = spawn(command, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], shell });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     const line = await new Promise<string>((res, rej) => {
