@@ -19,7 +19,7 @@ export interface PluginBundle {
   inputs: string[];
 }
 
-/** The npm packages a path under node_modules belongs to (the innermost one), or undefined. */
+/** The npm package a path under node_modules belongs to (the innermost one), or undefined. */
 export function packageOfInput(input: string): string | undefined {
   const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(input);
   return m?.[1];
