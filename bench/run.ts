@@ -5,12 +5,15 @@ import { pluginStart } from './pluginStart';
 import { precedence } from './precedence';
 import { flowlogs } from './flowlogs';
 import { planLarge } from './planLarge';
+import { cliStart, releasePluginStart } from './startup';
 
 /** `npm run bench`: every benchmark in turn; each prints its figures and the ratio measured side by side. */
 const BENCHMARKS: Array<[string, () => Promise<string[]>]> = [
   ['emulator: collector GETs on loopback', emulatorGets],
   ['emulator: writes acknowledged only once durable (--state)', durableWrites],
   ['plugin start-up', pluginStart],
+  ['plugin start-up: the release tarball unpacked as the engine installs it, next to the checkout', releasePluginStart],
+  ['ibm-flowlogs --help next to node -e 0', cliStart],
   ['plugin: 200 collectors in one VPC', createMany],
   ['precedence simulator: 1,000,000 interfaces, 100,000 collectors', precedence],
   ['flow-log objects: local .gz files end to end on one core, and DuckDB', flowlogs],

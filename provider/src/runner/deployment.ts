@@ -16,6 +16,7 @@ import type { Severity } from '../rpc/engineLog';
 import { decode, sameValue, UNKNOWN_SENTINEL, unwrapObject, containsUnknown, type PObject, type WireObject } from '../rpc/codec';
 import { EngineServer } from './engineServer';
 import { LiveState } from './liveState';
+import { pluginLocator } from './pluginDiscovery';
 import { initFailureOf, type RpcError } from './pluginProcess';
 import { runProgram, type Registration, type RegistrationResult } from './programLoader';
 import { providerConfig, type Project } from './projectFiles';
@@ -107,6 +108,7 @@ class Session {
       providerConfig(project.config, PACKAGE),
       options.overrides ?? {},
       previous.resources.filter((r) => r.type === PROVIDER_TYPE),
+      pluginLocator(project, options.env ?? process.env),
     );
   }
 

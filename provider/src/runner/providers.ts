@@ -7,7 +7,7 @@ import { PACKAGE } from '../rpc/config';
 import { provider } from '../rpc/stubs';
 import { toStruct, type WireObject } from '../rpc/codec';
 import type { EngineServer } from './engineServer';
-import { PluginProcess } from './pluginProcess';
+import { PLUGIN, PluginProcess } from './pluginProcess';
 import { withoutRedacted, type ResourceState } from './stackState';
 
 export { PACKAGE };
@@ -49,6 +49,8 @@ export class ProviderPool {
     private readonly defaultConfig: WireObject,
     private readonly overrides: WireObject,
     private readonly stateProviders: readonly ResourceState[] = [],
+    /** The plugin executable to start, asked for when a provider is first needed (pluginDiscovery.ts). */
+    private readonly locatePlugin: () => string = () => PLUGIN,
   ) {}
 
   /** Launches, checks and configures the provider registered as `ref` (`urn::id`, or '' for the default one). */
@@ -72,7 +74,7 @@ export class ProviderPool {
   }
 
   private async launch(urn: string, news: WireObject, olds: WireObject): Promise<ConfiguredProvider> {
-    const plugin = await PluginProcess.launch(this.engine.address, this.env);
+    const plugin = await PluginProcess.launch(this.engine.address, this.env, this.locatePlugin());
     this.launched.push(plugin);
     try {
       const check = new provider.CheckRequest();
