@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { measureGets, median } from './support/load';
+import { emulatorSession, measureGets, median } from './support/load';
 import { startAndReadLine, stop } from './support/processes';
 
 const ROOT = resolve(__dirname, '../..');
@@ -13,18 +13,12 @@ export async function emulatorGets(): Promise<string[]> {
   const emulator = await startAndReadLine(process.execPath, ['provider/bin/ibm-flowlogs', 'emulator', '--pending-seconds', '0'], ROOT);
   try {
     const endpoints = JSON.parse(emulator.line);
-    const tokenRes = await fetch(`${endpoints.iamEndpoint}/identity/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: endpoints.apiKey }).toString(),
-    });
-    const auth = { authorization: `Bearer ${((await tokenRes.json()) as { access_token: string }).access_token}` };
-    const state = (await (await fetch(`${endpoints.controlEndpoint}/state`)).json()) as { topology: { subnets: Array<{ id: string }> } };
+    const { auth, subnetId } = await emulatorSession(endpoints);
     const q = 'version=2025-12-16&generation=2';
     const created = await fetch(`${endpoints.vpcEndpoint}/v1/flow_log_collectors?${q}`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ target: { id: state.topology.subnets[0].id }, storage_bucket: { name: 'bucket-c' }, name: 'bench' }),
+      body: JSON.stringify({ target: { id: subnetId }, storage_bucket: { name: 'bucket-c' }, name: 'bench' }),
     });
     const collector = (await created.json()) as { id: string };
     const url = `${endpoints.vpcEndpoint}/v1/flow_log_collectors/${collector.id}?${q}`;

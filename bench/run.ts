@@ -1,16 +1,23 @@
+import { durableWrites } from './durableWrites';
 import { emulatorGets } from './emulatorGets';
 import { createMany } from './createMany';
 import { pluginStart } from './pluginStart';
 import { precedence } from './precedence';
 import { flowlogs } from './flowlogs';
+import { planLarge } from './planLarge';
+import { cliStart, releasePluginStart } from './startup';
 
 /** `npm run bench`: every benchmark in turn; each prints its figures and the ratio measured side by side. */
 const BENCHMARKS: Array<[string, () => Promise<string[]>]> = [
   ['emulator: collector GETs on loopback', emulatorGets],
+  ['emulator: writes acknowledged only once durable (--state)', durableWrites],
   ['plugin start-up', pluginStart],
+  ['plugin start-up: the release tarball unpacked as the engine installs it, next to the checkout', releasePluginStart],
+  ['ibm-flowlogs --help next to node -e 0', cliStart],
   ['plugin: 200 collectors in one VPC', createMany],
   ['precedence simulator: 1,000,000 interfaces, 100,000 collectors', precedence],
   ['flow-log analysis: native and DuckDB engines, COS and local reads, hostile objects', flowlogs],
+  ['ibm-flowlogs plan: 100,000 interfaces, 10,000 planned collectors, against the emulator', planLarge],
 ];
 
 async function main(): Promise<void> {

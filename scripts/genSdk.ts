@@ -1,9 +1,6 @@
 /*
- * Generates the TypeScript SDK in sdk/nodejs/ from schema.json.
- *
- *   node dist/scripts/genSdk.js            write the SDK files
- *   node dist/scripts/genSdk.js --check    compare a fresh generation with the files on disk; exit 1 listing the
- *                                          files that differ (missing, changed, or stale generated files)
+ * Generates the TypeScript SDK in sdk/nodejs/ from schema.json (written and checked by scripts/generate.ts,
+ * `npm run gen:sdk`).
  *
  * It follows what Pulumi's own Node generator does with the schema (see the protocol reference §3):
  * `secret` → `additionalSecretOutputs` on the resource and `pulumi.secret()` on inputs; `replaceOnChanges` → the
@@ -71,7 +68,7 @@ export interface Schema {
 
 /* ------------------------------------------------------------------ helpers */
 
-const sortedKeys = <T>(o: Record<string, T> | undefined): string[] => Object.keys(o ?? {}).sort();
+export const sortedKeys = <T>(o: Record<string, T> | undefined): string[] => Object.keys(o ?? {}).sort();
 const q = (s: string): string => JSON.stringify(s);
 const lcFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
 const ucFirst = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
@@ -185,6 +182,8 @@ function genPackageJson(s: Schema): string {
     license: s.license ?? 'Apache-2.0',
     main: 'bin/index.js',
     types: 'bin/index.d.ts',
+    // What `npm pack` puts in the package (make dist): the compiled JS and its declarations, with their TSDoc.
+    files: ['bin/**/*.js', 'bin/**/*.d.ts', 'README.md', 'LICENSE'],
     scripts: { build: 'tsc' },
     dependencies: { '@pulumi/pulumi': '^3.0.0', ...(node.dependencies ?? {}) },
     devDependencies: { typescript: '^5.0.0' },
@@ -274,9 +273,9 @@ export function getVersion(): string {
     return version;
 }
 
-/** Options every resource and invoke of this package gets: the plugin version to use. */
+/** Options every resource and invoke of this package gets: the plugin version to use${s.pluginDownloadURL ? ', and where the engine downloads it from when it is not installed' : ''}. */
 export function resourceOptsDefaults(): pulumi.ResourceOptions & pulumi.InvokeOptions {
-    return { version: getVersion() };
+    return { version: getVersion()${s.pluginDownloadURL ? `, pluginDownloadURL: ${q(s.pluginDownloadURL)}` : ''} };
 }
 `;
 }
@@ -519,7 +518,18 @@ function genReadme(s: Schema): string {
     '',
     s.description ?? '',
     '',
-    `This SDK is generated from the repository's \`schema.json\` by \`npm run gen:sdk\`; CI fails when it differs from a fresh generation. It talks to the \`${s.name}\` resource plugin, version ${s.version ?? '0.0.0'} (the \`pulumi\` stanza of its package.json).`,
+    '## Install',
+    '',
+    '```sh',
+    `npm install ${pkgName}`,
+    '```',
+    '',
+    `It talks to the \`${s.name}\` resource plugin, version ${s.version ?? '0.0.0'} (the \`pulumi\` stanza of its package.json)` +
+      (s.pluginDownloadURL ? `, which the Pulumi engine downloads by itself from \`${s.pluginDownloadURL}\`` : '') +
+      '. The plugin runs on Node.js ≥ 20, which must be on PATH.' +
+      (s.repository ? ` Reference pages for every resource and function: ${s.repository}/tree/main/docs/reference.` : ''),
+    '',
+    `This SDK is generated from the repository's \`schema.json\` by \`npm run gen:sdk\`; CI fails when it differs from a fresh generation.`,
     '',
     '## Resources',
     '',
@@ -593,8 +603,8 @@ export function generate(schema: Schema): Map<string, string> {
   return new Map(files);
 }
 
-/** Files on disk under sdk/nodejs that are SDK sources (not build output or installed modules). */
-function listOnDisk(root: string): string[] {
+/** Files on disk under `dir` (sdk/nodejs by default) that are sources (not build output or installed modules). */
+function listOnDisk(root: string, dir: string): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
     if (!fs.existsSync(dir)) return;
@@ -605,18 +615,21 @@ function listOnDisk(root: string): string[] {
       else out.push(path.relative(root, full).split(path.sep).join('/'));
     }
   };
-  walk(path.join(root, SDK_DIR));
+  walk(path.join(root, dir));
   return out.sort();
 }
 
-/** The paths whose content on disk differs from `files` (missing, changed, or on disk but no longer generated). */
-export function diffWithDisk(root: string, files: Map<string, string>): string[] {
+/**
+ * The paths whose content on disk differs from `files` (missing, changed, or on disk under `dir` but no longer
+ * generated).
+ */
+export function diffWithDisk(root: string, files: Map<string, string>, dir: string | null = SDK_DIR): string[] {
   const differing = new Set<string>();
   for (const [rel, text] of files) {
     const full = path.join(root, rel);
     if (!fs.existsSync(full) || fs.readFileSync(full, 'utf8') !== text) differing.add(rel);
   }
-  for (const rel of listOnDisk(root)) {
+  for (const rel of dir === null ? [] : listOnDisk(root, dir)) {
     if (!files.has(rel)) differing.add(rel);
   }
   return Array.from(differing).sort();
@@ -635,37 +648,4 @@ export function repoRoot(start: string = __dirname): string {
     if (up === dir) throw new Error('schema.json not found above ' + start);
     dir = up;
   }
-}
-
-function main(argv: string[]): number {
-  const root = repoRoot();
-  const files = generate(loadSchema(root));
-  if (argv.includes('--check')) {
-    const differing = diffWithDisk(root, files);
-    if (differing.length) {
-      process.stderr.write(`sdk/nodejs is out of date with schema.json; run \`npm run gen:sdk\`. Differing files:\n${differing.map((f) => `  ${f}\n`).join('')}`);
-      return 1;
-    }
-    process.stdout.write(`sdk/nodejs is in sync with schema.json (${files.size} files)\n`);
-    return 0;
-  }
-  for (const rel of diffWithDisk(root, files)) {
-    if (!files.has(rel)) {
-      fs.rmSync(path.join(root, rel));
-      process.stdout.write(`removed ${rel}\n`);
-    }
-  }
-  for (const [rel, text] of files) {
-    const full = path.join(root, rel);
-    fs.mkdirSync(path.dirname(full), { recursive: true });
-    if (!fs.existsSync(full) || fs.readFileSync(full, 'utf8') !== text) {
-      fs.writeFileSync(full, text);
-      process.stdout.write(`wrote ${rel}\n`);
-    }
-  }
-  return 0;
-}
-
-if (require.main === module) {
-  process.exit(main(process.argv.slice(2)));
 }

@@ -32,3 +32,15 @@ export function median(values: number[]): number {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
+
+/** The emulator's Authorization header and first subnet, from the endpoints line it prints (for requests by hand). */
+export async function emulatorSession(endpoints: { iamEndpoint: string; controlEndpoint: string; apiKey: string }): Promise<{ auth: Record<string, string>; subnetId: string }> {
+  const tokenRes = await fetch(`${endpoints.iamEndpoint}/identity/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: endpoints.apiKey }).toString(),
+  });
+  const auth = { authorization: `Bearer ${((await tokenRes.json()) as { access_token: string }).access_token}` };
+  const state = (await (await fetch(`${endpoints.controlEndpoint}/state`)).json()) as { topology: { subnets: Array<{ id: string }> } };
+  return { auth, subnetId: state.topology.subnets[0].id };
+}

@@ -2,14 +2,29 @@ import * as control from './handlers/control';
 import * as collectors from './handlers/flowLogCollectors';
 import * as flowLogs from './handlers/flowLogs';
 import * as iam from './handlers/iam';
+import * as policies from './handlers/iamPolicies';
+import * as resourceGroups from './handlers/resourceGroups';
+import * as search from './handlers/search';
 import * as tagging from './handlers/tagging';
 import * as topology from './handlers/topology';
 import type { RouteSpec } from './http/router';
 
-/** Every path the emulator answers. IAM, the VPC API and Global Tagging mirror IBM's; /_emulator is the control API. */
+/**
+ * Every path the emulator answers. IAM (tokens and policies), the VPC API, Global Tagging and Search, and Resource
+ * Manager mirror IBM's; /_emulator is the control API.
+ */
 export const ROUTES: RouteSpec[] = [
   { method: 'POST', path: '/identity/token', api: 'iam', handler: iam.token },
   { method: 'GET', path: '/identity/keys', api: 'iam', handler: iam.keys },
+
+  { method: 'GET', path: '/v1/policies', api: 'iamPolicy', handler: policies.list },
+  { method: 'POST', path: '/v1/policies', api: 'iamPolicy', handler: policies.create },
+  { method: 'GET', path: '/v1/policies/{id}', api: 'iamPolicy', handler: policies.get },
+  { method: 'PUT', path: '/v1/policies/{id}', api: 'iamPolicy', handler: policies.replace },
+  { method: 'DELETE', path: '/v1/policies/{id}', api: 'iamPolicy', handler: policies.remove },
+
+  { method: 'GET', path: '/v2/resource_groups', api: 'resourceManager', handler: resourceGroups.list },
+  { method: 'GET', path: '/v2/resource_groups/{id}', api: 'resourceManager', handler: resourceGroups.get },
 
   { method: 'GET', path: '/v1/flow_log_collectors', api: 'vpc', handler: collectors.list },
   { method: 'POST', path: '/v1/flow_log_collectors', api: 'vpc', handler: collectors.create },
@@ -31,8 +46,11 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/v1/virtual_network_interfaces/{id}', api: 'vpc', handler: topology.getVirtualNetworkInterface },
 
   { method: 'GET', path: '/v3/tags', api: 'tagging', handler: tagging.list },
+  { method: 'POST', path: '/v3/tags', api: 'tagging', handler: tagging.create },
+  { method: 'DELETE', path: '/v3/tags/{tag_name}', api: 'tagging', handler: tagging.remove },
   { method: 'POST', path: '/v3/tags/attach', api: 'tagging', handler: tagging.attach },
   { method: 'POST', path: '/v3/tags/detach', api: 'tagging', handler: tagging.detach },
+  { method: 'POST', path: '/v3/resources/search', api: 'tagging', handler: search.search },
 
   { method: 'POST', path: '/_emulator/reset', api: 'control', handler: control.reset },
   { method: 'GET', path: '/_emulator/state', api: 'control', handler: control.state },
@@ -46,6 +64,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/_emulator/config', api: 'control', handler: control.getConfig },
   { method: 'POST', path: '/_emulator/config', api: 'control', handler: control.setConfig },
   { method: 'POST', path: '/_emulator/lifecycle', api: 'control', handler: control.planLifecycle },
+  { method: 'POST', path: '/_emulator/tokens/expire', api: 'control', handler: control.expireTokens },
   { method: 'POST', path: '/_emulator/topology', api: 'control', handler: control.replaceTopology },
   { method: 'DELETE', path: '/_emulator/topology/{id}', api: 'control', handler: control.removeResource },
   { method: 'GET', path: '/_emulator/buckets', api: 'control', handler: control.listBuckets },

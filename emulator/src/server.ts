@@ -5,6 +5,8 @@ import { resolve } from 'node:path';
 import { EmulatorError, IamError } from './errors';
 import { Reply, RequestContext } from './http/context';
 import { Router } from './http/router';
+import { checkPlatformRequest } from './http/platformRules';
+import { admit, normalizeOrigin } from './http/requestGuard';
 import { checkTaggingRequest } from './http/taggingRules';
 import { checkVpcRequest } from './http/vpcRules';
 import { traceId } from './models/ids';
@@ -40,6 +42,12 @@ export interface EmulatorOptions {
   realTimeFlowLogs?: boolean;
   /** Where unexpected errors are reported. @default stderr */
   log?: (line: string) => void;
+  /**
+   * Browser origins allowed to call the emulator's APIs (e.g. `http://localhost:3000`); `*` allows every one. Any
+   * other request that carries an `Origin` is refused, as are requests whose `Host` is not the emulator's loopback
+   * address (DNS rebinding). @default none
+   */
+  allowedOrigins?: string[];
 }
 
 /** The line `ibm-flowlogs emulator` prints first: the provider's config keys of the same names take these values. */
@@ -48,7 +56,12 @@ export interface EmulatorEndpoints {
   iamEndpoint: string;
   /** Global Tagging (`/v3/tags`), on the same server as the VPC API. */
   taggingEndpoint: string;
+  /** Resource Manager (`/v2/resource_groups`), on the same server; IAM Policy Management (`/v1/policies`) is at iamEndpoint. */
+  resourceManagerEndpoint: string;
   cosEndpoint: string;
+  /** The COS instance's GUID (ibm-cos-sdk's `serviceInstanceId`, IAM policies' `serviceInstance`) and CRN. */
+  cosInstanceId: string;
+  cosInstanceCrn: string;
   controlEndpoint: string;
   region: string;
   apiKey: string;
@@ -124,10 +137,24 @@ const FAULT_ERRORS = {
   '503': { code: 'service_unavailable', message: 'The service is temporarily unavailable (injected by the emulator).' },
 } as const;
 
-/** Starts the local IBM Cloud: IAM + VPC API + Global Tagging + control API on one port, COS on another. */
+/**
+ * Starts the local IBM Cloud: IAM (tokens, policies) + VPC API + Global Tagging + Resource Manager + control API on one
+ * port, COS on another.
+ */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const dir = options.stateDir ? new StateDirectory(options.stateDir) : undefined;
+  dir?.lock();
+  try {
+    return await start(options, dir);
+  } catch (error) {
+    dir?.unlock();
+    throw error;
+  }
+}
+
+async function start(options: EmulatorOptions, dir: StateDirectory | undefined): Promise<RunningEmulator> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const allowedOrigins = (options.allowedOrigins ?? []).map(normalizeOrigin);
   const saved = dir?.load();
   const seed = saved ? saved.seed : loadTopology(options.topology ?? DEFAULT_TOPOLOGY);
   const clockStartMs = options.clockStart === undefined ? undefined : new Date(options.clockStart).getTime();
@@ -135,20 +162,30 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const state = new EmulatorState(seed, { cosDirectory: dir?.cosDirectory, apiKey: options.apiKey, saved, clockStartMs });
   if (options.pendingSeconds !== undefined) state.collectors.settings.pendingSeconds = options.pendingSeconds;
   if (options.deletingSeconds !== undefined) state.collectors.settings.deletingSeconds = options.deletingSeconds;
-  await state.cos.start(options.cosPort ?? 0);
+  await state.cos.start(options.cosPort ?? 0, allowedOrigins);
   if (!saved) await state.seedBuckets(seed);
   if (options.realTimeFlowLogs) state.flowLogs.startRealTime();
 
-  // Saves are coalesced: a burst of changes costs one write.
+  // A request's change is on disk before it is answered (see handle). Changes no request made (flow-log windows
+  // written as time passes) are saved 25 ms later, coalesced: a burst of them costs one write.
   let saveTimer: NodeJS.Timeout | undefined;
+  let dirty = false;
   const saveNow = () => {
     if (saveTimer) clearTimeout(saveTimer);
     saveTimer = undefined;
+    dirty = false;
     dir?.save(state.persisted());
   };
   if (dir) {
     state.onChange = () => {
-      saveTimer ??= setTimeout(saveNow, 25);
+      dirty = true;
+      saveTimer ??= setTimeout(() => {
+        try {
+          saveNow();
+        } catch (error) {
+          log(`emulator: could not save the state to ${dir.file}: ${(error as Error).message}`);
+        }
+      }, 25);
     };
     saveNow();
   }
@@ -156,10 +193,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const router = new Router(ROUTES);
   let base = '';
 
+  let port = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const trace = traceId();
     const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', base);
+    const admission = admit(req, base, { port, allowedOrigins });
+    if (!admission.ok) {
+      const error = new EmulatorError({ code: admission.code, message: admission.message });
+      send(res, { status: error.status, body: error.body(trace), headers: { 'x-request-id': trace } });
+      return;
+    }
+    if (admission.preflight) {
+      send(res, { status: 204, headers: admission.preflight });
+      return;
+    }
+    const { url, cors } = admission;
     const match = router.match(method, url.pathname);
     // Any /_emulator path is a control call (even a mistyped one): never counted, never faulted.
     const isControl = url.pathname === '/_emulator' || url.pathname.startsWith('/_emulator/');
@@ -190,16 +238,26 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const ctx = new RequestContext(method, url.pathname, match.params, url.searchParams, req.headers, body, state, base);
       if (api === 'vpc') checkVpcRequest(ctx);
       if (api === 'tagging') checkTaggingRequest(ctx);
+      if (api === 'iamPolicy' || api === 'resourceManager') checkPlatformRequest(ctx);
       reply = await match.route.handler(ctx);
     } catch (error) {
       reply = errorReply(error, trace, url.toString(), log);
+    }
+    // Durable before it is acknowledged: a kill -9 right after the answer keeps what the answer reports.
+    if (dirty) {
+      try {
+        saveNow();
+      } catch (error) {
+        log(`emulator: could not save the state to ${dir?.file}: ${(error as Error).message}`);
+        reply = errorReply(new EmulatorError({ code: 'internal_error', message: `The change was made but could not be saved to ${dir?.dir}: ${(error as Error).message}.` }), trace, url.toString(), log);
+      }
     }
     // A create that succeeded but whose answer never arrives: the client cannot tell it from a dropped request.
     if (fault?.kind === 'lost-response') {
       req.socket.destroy();
       return;
     }
-    send(res, reply);
+    send(res, { ...reply, headers: { ...cors, ...reply.headers } });
   };
 
   const server: Server = createServer((req, res) => {
@@ -219,13 +277,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     await state.cos.stop();
     throw new Error(`cannot listen on 127.0.0.1:${options.port ?? 0}: ${(error as Error).message}`);
   }
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  port = (server.address() as AddressInfo).port;
+  base = `http://127.0.0.1:${port}`;
 
   const endpoints: EmulatorEndpoints = {
     vpcEndpoint: base,
     iamEndpoint: base,
     taggingEndpoint: base,
+    resourceManagerEndpoint: base,
     cosEndpoint: state.cos.endpoint,
+    cosInstanceId: state.cosInstance.guid,
+    cosInstanceCrn: state.cosInstance.crn,
     controlEndpoint: `${base}/_emulator`,
     region: state.topology.region,
     apiKey: state.iam.apiKey,
@@ -241,6 +303,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await state.cos.stop();
+      dir?.unlock();
     })();
     return closing;
   };

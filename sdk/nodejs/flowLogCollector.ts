@@ -11,6 +11,42 @@ import * as utilities from './utilities';
  * Each target can have at most one collector. Where collectors overlap, the most specific one wins (interface › instance › subnet › VPC), so the `coverage` output lists the interfaces this collector wins.
  *
  * The bucket must exist in the target's region, and an IAM service authorization must give VPC Infrastructure Services (flow-log-collector) the Writer role on it.
+ *
+ * ## Example Usage
+ *
+ * A collector for the whole VPC, and one for a subnet whose flow logs go to a bucket of its own: the subnet's collector wins the subnet's interfaces, and the preview says which interfaces move.
+ *
+ * ```typescript
+ * import * as ibmflowlogs from "@ibmflowlogs/pulumi";
+ *
+ * const vpcLogs = new ibmflowlogs.FlowLogCollector("vpc-logs", {
+ *     target: "r006-88cfe3ee-b8dd-477d-a236-8c50e87c555f", // a VPC id (ibmcloud is vpcs)
+ *     storageBucket: "flow-logs-us-south",
+ * });
+ *
+ * const subnetLogs = new ibmflowlogs.FlowLogCollector("subnet-logs", {
+ *     target: "0717-705e4439-a198-4d1a-a9c4-c79c9696da5c", // a subnet id (ibmcloud is subnets)
+ *     storageBucket: "flow-logs-restricted",
+ *     tags: ["env:prod"],
+ * });
+ *
+ * // The interfaces whose flow logs each collector receives.
+ * export const vpcCoverage = vpcLogs.coverage;
+ * export const subnetCoverage = subnetLogs.coverage;
+ * ```
+ *
+ * Suspending a collector (`active: false`) updates it in place; its interfaces get no flow logs until `active` is true again.
+ *
+ * ## Import
+ *
+ * A collector made outside Pulumi is adopted by its id, the VPC API's `id` of the collector (`ibmcloud is flow-logs` lists them):
+ *
+ * ```sh
+ * $ pulumi import ibmflowlogs:index:FlowLogCollector <name> <id>
+ * $ pulumi import ibmflowlogs:index:FlowLogCollector subnet-logs r006-4727d842-f94f-4a2d-824a-9bc9b02c523b
+ * ```
+ *
+ * Copy the inputs `pulumi import` prints into the program, so the next preview shows no change.
  */
 export class FlowLogCollector extends pulumi.CustomResource {
     /**

@@ -7,6 +7,26 @@ import * as utilities from './utilities';
 
 /**
  * A VPC's network interfaces, each with the collector and bucket that win it under finest-granularity-wins, from the live topology and collectors, optionally with planned collectors laid over the live ones. Also lists the uncovered interfaces and any conflicts.
+ *
+ * ## Example Usage
+ *
+ * ```typescript
+ * import * as ibmflowlogs from "@ibmflowlogs/pulumi";
+ *
+ * const vpc = "r006-88cfe3ee-b8dd-477d-a236-8c50e87c555f";
+ *
+ * // Where every interface's flow logs go today, and which interfaces have no collector.
+ * const today = ibmflowlogs.getCoverageOutput({ vpc });
+ * export const uncovered = today.uncovered;
+ *
+ * // The same with a planned subnet collector laid over the live ones.
+ * const planned = ibmflowlogs.getCoverageOutput({
+ *     vpc,
+ *     collectors: [{ name: "subnet-logs", target: "0717-705e4439-a198-4d1a-a9c4-c79c9696da5c", storageBucket: "flow-logs-restricted" }],
+ * });
+ * export const bucketByInterface = planned.interfaces.apply((list) =>
+ *     Object.fromEntries(list.map((i) => [i.interfaceId, i.receivesLogs ? i.bucket : "no flow logs"])));
+ * ```
  */
 export function getCoverage(args: GetCoverageArgs, opts?: pulumi.InvokeOptions): Promise<GetCoverageResult> {
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
@@ -49,6 +69,26 @@ export interface GetCoverageResult {
 }
 /**
  * A VPC's network interfaces, each with the collector and bucket that win it under finest-granularity-wins, from the live topology and collectors, optionally with planned collectors laid over the live ones. Also lists the uncovered interfaces and any conflicts.
+ *
+ * ## Example Usage
+ *
+ * ```typescript
+ * import * as ibmflowlogs from "@ibmflowlogs/pulumi";
+ *
+ * const vpc = "r006-88cfe3ee-b8dd-477d-a236-8c50e87c555f";
+ *
+ * // Where every interface's flow logs go today, and which interfaces have no collector.
+ * const today = ibmflowlogs.getCoverageOutput({ vpc });
+ * export const uncovered = today.uncovered;
+ *
+ * // The same with a planned subnet collector laid over the live ones.
+ * const planned = ibmflowlogs.getCoverageOutput({
+ *     vpc,
+ *     collectors: [{ name: "subnet-logs", target: "0717-705e4439-a198-4d1a-a9c4-c79c9696da5c", storageBucket: "flow-logs-restricted" }],
+ * });
+ * export const bucketByInterface = planned.interfaces.apply((list) =>
+ *     Object.fromEntries(list.map((i) => [i.interfaceId, i.receivesLogs ? i.bucket : "no flow logs"])));
+ * ```
  */
 export function getCoverageOutput(args: GetCoverageOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetCoverageResult> {
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});

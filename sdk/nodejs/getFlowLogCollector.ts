@@ -7,6 +7,20 @@ import * as utilities from './utilities';
 
 /**
  * Looks up one flow log collector by `id` or by `name` (exactly one of them).
+ *
+ * ## Example Usage
+ *
+ * ```typescript
+ * import * as ibmflowlogs from "@ibmflowlogs/pulumi";
+ *
+ * // A collector this program does not manage, by name within its VPC.
+ * const web = ibmflowlogs.getFlowLogCollectorOutput({
+ *     name: "web-logs",
+ *     vpc: "r006-88cfe3ee-b8dd-477d-a236-8c50e87c555f",
+ * });
+ * export const webBucket = web.storageBucket;
+ * export const webActive = web.active;
+ * ```
  */
 export function getFlowLogCollector(args?: GetFlowLogCollectorArgs, opts?: pulumi.InvokeOptions): Promise<GetFlowLogCollectorResult> {
     args = args || {};
@@ -57,6 +71,20 @@ export interface GetFlowLogCollectorResult {
 }
 /**
  * Looks up one flow log collector by `id` or by `name` (exactly one of them).
+ *
+ * ## Example Usage
+ *
+ * ```typescript
+ * import * as ibmflowlogs from "@ibmflowlogs/pulumi";
+ *
+ * // A collector this program does not manage, by name within its VPC.
+ * const web = ibmflowlogs.getFlowLogCollectorOutput({
+ *     name: "web-logs",
+ *     vpc: "r006-88cfe3ee-b8dd-477d-a236-8c50e87c555f",
+ * });
+ * export const webBucket = web.storageBucket;
+ * export const webActive = web.active;
+ * ```
  */
 export function getFlowLogCollectorOutput(args?: GetFlowLogCollectorOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetFlowLogCollectorResult> {
     args = args || {};

@@ -7,6 +7,17 @@ import * as utilities from './utilities';
 
 /**
  * Lists flow log collectors with the API's filters; every filter is optional.
+ *
+ * ## Example Usage
+ *
+ * ```typescript
+ * import * as ibmflowlogs from "@ibmflowlogs/pulumi";
+ *
+ * // The names of the VPC's suspended collectors.
+ * const listed = ibmflowlogs.getFlowLogCollectorsOutput({ vpc: "r006-88cfe3ee-b8dd-477d-a236-8c50e87c555f" });
+ * export const suspended = listed.collectors.apply((collectors) =>
+ *     collectors.filter((c) => !c.active).map((c) => c.name));
+ * ```
  */
 export function getFlowLogCollectors(args?: GetFlowLogCollectorsArgs, opts?: pulumi.InvokeOptions): Promise<GetFlowLogCollectorsResult> {
     args = args || {};
@@ -64,6 +75,17 @@ export interface GetFlowLogCollectorsResult {
 }
 /**
  * Lists flow log collectors with the API's filters; every filter is optional.
+ *
+ * ## Example Usage
+ *
+ * ```typescript
+ * import * as ibmflowlogs from "@ibmflowlogs/pulumi";
+ *
+ * // The names of the VPC's suspended collectors.
+ * const listed = ibmflowlogs.getFlowLogCollectorsOutput({ vpc: "r006-88cfe3ee-b8dd-477d-a236-8c50e87c555f" });
+ * export const suspended = listed.collectors.apply((collectors) =>
+ *     collectors.filter((c) => !c.active).map((c) => c.name));
+ * ```
  */
 export function getFlowLogCollectorsOutput(args?: GetFlowLogCollectorsOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetFlowLogCollectorsResult> {
     args = args || {};

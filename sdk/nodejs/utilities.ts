@@ -47,7 +47,7 @@ export function getVersion(): string {
     return version;
 }
 
-/** Options every resource and invoke of this package gets: the plugin version to use. */
+/** Options every resource and invoke of this package gets: the plugin version to use, and where the engine downloads it from when it is not installed. */
 export function resourceOptsDefaults(): pulumi.ResourceOptions & pulumi.InvokeOptions {
-    return { version: getVersion() };
+    return { version: getVersion(), pluginDownloadURL: "github://api.github.com/ibmflowlogs/pulumi-ibmflowlogs" };
 }

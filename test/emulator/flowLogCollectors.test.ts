@@ -384,7 +384,7 @@ describe('emulator: flow log collectors', () => {
       const t = (await targets(emu())).subnet;
       const made = await emu().control('POST', '/buckets', { name: 'private-bucket', authorized: false });
       expect(made.status).to.equal(201);
-      expect(made.body).to.deep.equal({ name: 'private-bucket', authorized: false });
+      expect(made.body).to.deep.equal({ name: 'private-bucket', location: 'us-south-standard', authorized: false });
       const body = { name: 'private-logs', target: { id: t.id }, storage_bucket: { name: 'private-bucket' } };
       await expectRefused(emu(), body, 403, 'flow_log_collector_storage_bucket_not_authorized', { name: 'storage_bucket.name', type: 'field', value: 'private-bucket' });
       const auth = await emu().control('POST', '/authorizations', { bucket: 'private-bucket' });
@@ -608,7 +608,6 @@ describe('emulator: flow log collectors', () => {
       const stuck = await emu().createCollector({ name: 'stuck', target: { id: all.subnet.id }, storage_bucket: { name: 'bucket-c' } });
       const fine = await emu().createCollector({ name: 'fine', target: { id: all.vpc.id }, storage_bucket: { name: 'bucket-c' } });
       await advance(emu(), 365 * 86400);
-      emu().forgetToken(); // the access token expired on the emulator clock too
       expect((await getCollector(emu(), stuck.id)).body.lifecycle_state).to.equal('pending');
       expect((await getCollector(emu(), fine.id)).body.lifecycle_state).to.equal('stable');
     });

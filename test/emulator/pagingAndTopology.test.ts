@@ -321,6 +321,30 @@ describe('emulator: paging through 250 flow log collectors under every filter', 
     }
   });
 
+  it('a start token keeps the filters of its listing: with other filters (or another path) it is refused, with the same ones in any order (and another limit) it pages on', async () => {
+    const filter = { 'vpc.id': vpcIds.alpha, 'target.resource_type': 'network_interface' };
+    const page = await emu.vpc('GET', `/v1/flow_log_collectors?${new URLSearchParams({ ...filter, limit: '10' })}`);
+    const start = new URL(page.body.next.href).searchParams.get('start')!;
+    const refused: Array<Record<string, string>> = [
+      {},
+      { 'vpc.id': vpcIds.beta, 'target.resource_type': 'network_interface' },
+      { 'vpc.id': vpcIds.alpha },
+      { ...filter, name: 'flow-1' },
+    ];
+    for (const other of refused) {
+      const res = await emu.vpc('GET', `/v1/flow_log_collectors?${new URLSearchParams({ ...other, start })}`);
+      expect(res.status, JSON.stringify(other)).to.equal(400);
+      expect(firstError(res.body), JSON.stringify(other)).to.deep.include({ code: 'invalid_value', target: { name: 'start', type: 'parameter', value: start } });
+      expect(firstError(res.body).message).to.contain('belongs to a listing with other filters');
+    }
+    const elsewhere = await emu.vpc('GET', `/v1/instances?${new URLSearchParams({ 'vpc.id': vpcIds.alpha, start })}`);
+    expect(elsewhere.status).to.equal(400);
+    const same = await emu.vpc('GET', `/v1/flow_log_collectors?${new URLSearchParams({ 'target.resource_type': 'network_interface', limit: '5', 'vpc.id': vpcIds.alpha, start })}`);
+    expect(same.status).to.equal(200);
+    const expectedIds = ids((e) => e.vpcId === vpcIds.alpha && e.kind === 'network_interface');
+    expect(same.body.flow_log_collectors.map((c: any) => c.id)).to.deep.equal(expectedIds.slice(10, 15));
+  });
+
   it('refuses an unknown target.resource_type (400 invalid_value)', async () => {
     for (const type of ['bogus', 'network_interfaces', 'VPC']) {
       const res = await emu.vpc('GET', `/v1/flow_log_collectors?target.resource_type=${type}`);
@@ -499,7 +523,19 @@ describe('emulator: read-only topology endpoints (use-case-1 seed)', () => {
     const i = await ids();
     const inst = i.instance('instance-5');
     const att = i.attachment('instance-5', 'eth0');
-    const attRef = { href: `${base()}/v1/instances/${inst}/network_attachments/${att}`, id: att, name: 'eth0', resource_type: 'instance_network_attachment' };
+    const vni = i.vni('instance-5-eth0');
+    const vniBody = await get(`/v1/virtual_network_interfaces/${vni}`);
+    // IBM's InstanceNetworkAttachmentReference: the attachment's address (its VNI's, a reserved IP of the subnet), subnet and VNI.
+    expect(vniBody.primary_ip.href).to.equal(`${base()}/v1/subnets/${i.subnet('subnet-3')}/reserved_ips/${vniBody.primary_ip.id}`);
+    const attRef = {
+      href: `${base()}/v1/instances/${inst}/network_attachments/${att}`,
+      id: att,
+      name: 'eth0',
+      primary_ip: vniBody.primary_ip,
+      resource_type: 'instance_network_attachment',
+      subnet: subnetRef(i.subnet('subnet-3'), 'subnet-3'),
+      virtual_network_interface: { crn: crnOf(seedSubnet('subnet-3').zone, 'virtual-network-interface', vni), href: `${base()}/v1/virtual_network_interfaces/${vni}`, id: vni, name: 'instance-5-eth0', resource_type: 'virtual_network_interface' },
+    };
     const body = await get(`/v1/instances/${inst}`);
     expect(body.network_attachments).to.deep.equal([attRef]);
     expect(body.primary_network_attachment).to.deep.equal(attRef);

@@ -131,10 +131,12 @@ describe('emulator Global Tagging', () => {
     expect([media.status, firstError(media.body).code]).to.deep.equal([415, 'unsupported_media_type']);
   });
 
-  it('refuses tag types other than user on attach, and bad query values on list', async () => {
+  it('refuses service tags and an access tag never created on attach, and bad query values on list', async () => {
     const crn = await vpcCrn(emu());
+    const service = await tags(emu(), 'POST', '/v3/tags/attach', { query: { tag_type: 'service' }, body: { resources: [{ resource_id: crn }], tag_names: ['k:v'] } });
+    expect([service.status, firstError(service.body).code]).to.deep.equal([400, 'invalid_value']);
     const access = await tags(emu(), 'POST', '/v3/tags/attach', { query: { tag_type: 'access' }, body: { resources: [{ resource_id: crn }], tag_names: ['k:v'] } });
-    expect([access.status, firstError(access.body).code]).to.deep.equal([400, 'invalid_value']);
+    expect([access.status, firstError(access.body).code]).to.deep.equal([404, 'tag_not_found']);
     const bad: Array<Record<string, string>> = [{ tag_type: 'other' }, { limit: '0' }, { limit: '1001' }, { offset: '-1' }, { providers: 'softlayer' }, { order_by_name: 'up' }];
     for (const query of bad) {
       const res = await list(emu(), query);
@@ -166,20 +168,18 @@ describe('emulator Global Tagging', () => {
     expect(firstError(none.body).code).to.equal('not_authorized');
     const forged = await tags(emu(), 'GET', '/v3/tags', { authorization: 'Bearer aaa.bbb.ccc' });
     expect(forged.status).to.equal(401);
-    await emu().control('POST', '/config', { tokenLifetimeSeconds: 60 });
-    emu().forgetToken();
     const ok = await tags(emu(), 'GET', '/v3/tags');
     expect(ok.status).to.equal(200);
-    await emu().control('POST', '/clock/advance', { seconds: 61 });
+    await emu().control('POST', '/tokens/expire');
     const expired = await tags(emu(), 'GET', '/v3/tags');
     expect(expired.status).to.equal(401);
     expect(firstError(expired.body).message).to.contain('expired');
   });
 
   it('answers 405 for other methods on /v3/tags', async () => {
-    const res = await tags(emu(), 'DELETE', '/v3/tags/attach');
+    const res = await tags(emu(), 'PUT', '/v3/tags/attach');
     expect(res.status).to.equal(405);
-    expect(res.headers.get('allow')).to.equal('POST');
+    expect(res.headers.get('allow')).to.equal('DELETE, POST');
   });
 
   it('shows tags in GET /_emulator/state, clears them on reset, counts and faults the routes', async () => {

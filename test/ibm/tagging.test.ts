@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { IamTokenSource, IbmError, IbmTaggingError, IbmValidationError, TaggingClient, VpcClient } from '../../provider/src/ibm';
+import { IamTokenSource, IbmError, IbmTaggingError, IbmValidationError, searchEndpointFor, TaggingClient, VpcClient } from '../../provider/src/ibm';
 import { expectNoSecrets, ibmConnectionOf, rejectionOf, requestCounts, useEmulator, type EmulatorClient } from '../support/emulator';
 
 /** The Global Tagging client (user tags by CRN) against the emulator's /v3/tags. */
@@ -109,9 +109,8 @@ describe('TaggingClient', () => {
 
   it('re-authenticates once after a 401 for an expired token', async () => {
     const crn = await collectorCrn(emu());
-    await emu().control('POST', '/config', { tokenLifetimeSeconds: 60 });
     await tagging.listTags(crn);
-    await emu().control('POST', '/clock/advance', { seconds: 120 });
+    await emu().control('POST', '/tokens/expire');
     await emu().control('DELETE', '/requests');
     await tagging.attachTags(crn, ['after-expiry']);
     const counts = await requestCounts(emu());
@@ -142,5 +141,70 @@ describe('TaggingClient', () => {
     expect(handedOut.length).to.be.greaterThan(0);
     expect(errors.every((e) => IbmError.isInstance(e))).to.equal(true);
     for (const e of errors) expectNoSecrets(e, [emu().endpoints.apiKey, emu().endpoints.cosSecretAccessKey, 'tagging-wrong-key-0123456789', ...handedOut]);
+  });
+});
+
+describe('TaggingClient: access management tags and Global Search', () => {
+  const emu = useEmulator();
+  let tagging: TaggingClient;
+  beforeEach(() => {
+    tagging = new TaggingClient(ibmConnectionOf(emu().endpoints));
+  });
+  afterEach(() => tagging.destroy());
+
+  it('creates access tags, attaches, lists and detaches them apart from user tags; listAccountAccessTags shows the account\'s', async () => {
+    const crn = await collectorCrn(emu());
+    await tagging.createAccessTags(['env:prod', 'cost-center:1234']);
+    await tagging.createAccessTags(['env:prod']); // already there: nothing changes
+    expect(await tagging.listAccountAccessTags()).to.deep.equal(['cost-center:1234', 'env:prod']);
+    await tagging.attachTags(crn, ['env:prod', 'cost-center:1234'], { tagType: 'access' });
+    await tagging.attachTags(crn, ['owner:ops']);
+    expect(await tagging.listTags(crn, { tagType: 'access' })).to.deep.equal(['cost-center:1234', 'env:prod']);
+    expect(await tagging.listTags(crn)).to.deep.equal(['owner:ops']);
+    await tagging.detachTags(crn, ['cost-center:1234'], { tagType: 'access' });
+    expect(await tagging.listTags(crn, { tagType: 'access' })).to.deep.equal(['env:prod']);
+    const counts = await requestCounts(emu());
+    expect([counts['POST /v3/tags'], counts[ATTACH], counts[DETACH]]).to.deep.equal([2, 2, 1]);
+  });
+
+  it('an access tag the account does not have rejects with a typed 404 naming it; an access tag not key:value with the rule', async () => {
+    const crn = await collectorCrn(emu());
+    const missing = await rejectionOf<IbmError>(tagging.attachTags(crn, ['env:staging'], { tagType: 'access' }));
+    expect([missing.code, missing.status]).to.deep.equal(['ERR_IBM_NOT_FOUND', 404]);
+    expect(missing.message).to.contain('The access management tag "env:staging" does not exist in this account');
+    const invalid = await rejectionOf<IbmError>(tagging.createAccessTags(['staging']));
+    expect(IbmValidationError.isInstance(invalid)).to.equal(true);
+    expect(invalid.message).to.contain('"staging" is not an access management tag; access tags are key:value');
+  });
+
+  it('searchTags reads user and access tags in one Global Search call (Terraform\'s read path); undefined for an unknown CRN', async () => {
+    const crn = await collectorCrn(emu());
+    await tagging.createAccessTags(['env:prod']);
+    await tagging.attachTags(crn, ['env:prod'], { tagType: 'access' });
+    await tagging.attachTags(crn, ['owner:ops', 'flow logs']);
+    await emu().control('DELETE', '/requests');
+    expect(await tagging.searchTags(crn)).to.deep.equal({ tags: ['flow logs', 'owner:ops'], accessTags: ['env:prod'] });
+    expect(await requestCounts(emu())).to.deep.include({ 'POST /v3/resources/search': 1 });
+    expect(await tagging.searchTags('crn:v1:bluemix:public:is:us-south:a/x::flow-log-collector:r006-none')).to.equal(undefined);
+  });
+
+  it('Global Search is retried like a GET after a 503, and a caller\'s signal stops it', async () => {
+    const crn = await collectorCrn(emu());
+    await emu().control('POST', '/faults', { method: 'POST', path: '/v3/resources/search', kind: '503', count: 1 });
+    expect(await tagging.searchTags(crn)).to.deep.equal({ tags: [], accessTags: [] });
+    expect((await requestCounts(emu()))['POST /v3/resources/search']).to.equal(2);
+    await emu().control('POST', '/faults', { method: 'POST', path: '/v3/resources/search', kind: 'latency', latencyMs: 2000, count: 1 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    const aborted = await rejectionOf<IbmError>(tagging.searchTags(crn, { signal: controller.signal }));
+    expect(aborted.code).to.equal('ERR_IBM_ABORTED');
+    expect(Date.now() - started).to.be.below(1000);
+  });
+
+  it('searchEndpointFor: IBM\'s Search host next to IBM\'s Tagging host (public and private), else the same base', () => {
+    expect(searchEndpointFor('https://tags.global-search-tagging.cloud.ibm.com')).to.equal('https://api.global-search-tagging.cloud.ibm.com');
+    expect(searchEndpointFor('https://tags.private.global-search-tagging.cloud.ibm.com')).to.equal('https://api.private.global-search-tagging.cloud.ibm.com');
+    expect(searchEndpointFor('http://127.0.0.1:8080')).to.equal('http://127.0.0.1:8080');
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { IbmAbortError, IbmNotFoundError, TopologyReader, VpcClient, type VpcTopology } from '../../provider/src/ibm';
+import { assembleTopology, IbmAbortError, IbmNotFoundError, indexVnis, TopologyReader, VpcClient, type VpcTopology } from '../../provider/src/ibm';
 import { ibmConnectionOf, rejectionOf, requestCounts, useEmulator, type EmulatorClient } from '../support/emulator';
 
 /**
@@ -187,7 +187,109 @@ describe('TopologyReader with two VPCs', () => {
           [`${v}-spare`, false],
         ]);
       }
-      expect(routeCounts(await requestCounts(emu()))).to.deep.equal([2, 2, 2, 2]);
+      // The region's virtual network interfaces are listed once for both VPCs.
+      expect(routeCounts(await requestCounts(emu()))).to.deep.equal([2, 2, 2, 1]);
+    } finally {
+      client.destroy();
+    }
+  });
+});
+
+describe('assembleTopology: the attachment fields IBM sends, and the fallback when they are missing', () => {
+  const vpc = { id: 'r006-v', crn: 'crn:v1:bluemix:public:is:us-south:a/acc::vpc:r006-v', name: 'vpc', href: '' };
+  const subnets = [
+    { id: '0717-s1', crn: 'crn:s1', name: 's1', href: '', vpcId: 'r006-v' },
+    { id: '0717-s2', crn: 'crn:s2', name: 's2', href: '', vpcId: 'r006-v' },
+  ];
+  const vni = (id: string, subnetId: string, attachmentId?: string, vpcId: string | undefined = 'r006-v') => ({
+    id,
+    crn: `crn:${id}`,
+    name: id,
+    href: '',
+    subnetId,
+    ...(vpcId ? { vpcId } : {}),
+    ...(attachmentId ? { attachmentId } : {}),
+  });
+  const instance = (networkAttachments: Array<{ id: string; name: string; subnetId?: string; vniId?: string }>, legacySubnet?: string) => ({
+    id: '0717_i',
+    crn: 'crn:i',
+    name: 'i',
+    href: '',
+    vpcId: 'r006-v',
+    networkInterfaces: legacySubnet ? [{ id: 'att', name: 'eth0', subnetId: legacySubnet }] : [],
+    networkAttachments,
+  });
+
+  const cases: Array<{ name: string; att: { id: string; name: string; subnetId?: string; vniId?: string }; legacySubnet?: string; vnis: ReturnType<typeof vni>[]; expected: { subnetId: string; vniId?: string } }> = [
+    {
+      name: 'real fields: subnet and VNI from the attachment reference, even with no VNI listed',
+      att: { id: 'att', name: 'eth0', subnetId: '0717-s2', vniId: 'vni-a' },
+      vnis: [],
+      expected: { subnetId: '0717-s2', vniId: 'vni-a' },
+    },
+    {
+      name: 'real fields win over a legacy view and a VNI that say otherwise',
+      att: { id: 'att', name: 'eth0', subnetId: '0717-s2', vniId: 'vni-a' },
+      legacySubnet: '0717-s1',
+      vnis: [vni('vni-b', '0717-s1', 'att')],
+      expected: { subnetId: '0717-s2', vniId: 'vni-a' },
+    },
+    {
+      name: 'fallback: no subnet, no VNI on the reference: the legacy view gives the subnet, the VNI whose target is the attachment the VNI',
+      att: { id: 'att', name: 'eth0' },
+      legacySubnet: '0717-s1',
+      vnis: [vni('vni-b', '0717-s2', 'att')],
+      expected: { subnetId: '0717-s1', vniId: 'vni-b' },
+    },
+    {
+      name: 'fallback: no subnet and no legacy view: the VNI\'s subnet',
+      att: { id: 'att', name: 'eth0', vniId: 'vni-b' },
+      vnis: [vni('vni-b', '0717-s2')],
+      expected: { subnetId: '0717-s2', vniId: 'vni-b' },
+    },
+    {
+      name: 'fallback: a VNI without a vpc reference counts when its subnet is the VPC\'s',
+      att: { id: 'att', name: 'eth0' },
+      vnis: [vni('vni-c', '0717-s1', 'att', undefined)],
+      expected: { subnetId: '0717-s1', vniId: 'vni-c' },
+    },
+    {
+      name: 'fallback: nothing to go on: no subnet, no VNI',
+      att: { id: 'att', name: 'eth0' },
+      vnis: [vni('vni-d', '0717-s9', 'att', 'r006-other')],
+      expected: { subnetId: '' },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const t = assembleTopology(vpc, subnets, [instance([c.att], c.legacySubnet)], indexVnis(c.vnis));
+      expect(t.interfaces).to.deep.equal([{ id: 'att', name: 'eth0', kind: 'instance_network_attachment', instanceId: '0717_i', ...c.expected }]);
+    });
+  }
+
+  it('VNIs are kept to their VPC, each with the attachment it serves (from its target, or from the attachment reference)', () => {
+    const t = assembleTopology(vpc, subnets, [instance([{ id: 'att', name: 'eth0', subnetId: '0717-s1', vniId: 'vni-a' }])], indexVnis([vni('vni-a', '0717-s1'), vni('spare', '0717-s2'), vni('elsewhere', '0717-x', undefined, 'r006-other')]));
+    expect(t.virtualNetworkInterfaces).to.deep.equal([
+      { id: 'vni-a', crn: 'crn:vni-a', name: 'vni-a', subnetId: '0717-s1', attachmentId: 'att' },
+      { id: 'spare', crn: 'crn:spare', name: 'spare', subnetId: '0717-s2' },
+    ]);
+  });
+});
+
+describe('VpcClient.listInstances on the emulator: network attachments carry IBM\'s subnet and VNI references', () => {
+  const emu = useEmulator();
+  it('instance-5\'s attachment comes with its subnet id and VNI id, which the reader then uses as they are', async () => {
+    const t = await emu().topology();
+    const client = new VpcClient(ibmConnectionOf(emu().endpoints));
+    try {
+      const instances = await client.listInstances(t.vpcs[0].id);
+      const i5 = instances.find((i) => i.name === 'instance-5')!;
+      const att = t.networkAttachments.find((a: any) => a.instanceId === i5.id);
+      expect(i5.networkAttachments).to.deep.equal([{ id: att.id, name: 'eth0', subnetId: att.subnetId, vniId: att.vniId }]);
+      // Without any VNI listed, the reader still places the attachment: the real fields, not the fallback.
+      const vpc = (await client.getVpc(t.vpcs[0].id))!;
+      const alone = assembleTopology(vpc, await client.listSubnets(vpc.id), instances, indexVnis([]));
+      expect(alone.interfaces.find((i) => i.id === att.id)).to.deep.equal({ id: att.id, name: 'eth0', kind: 'instance_network_attachment', instanceId: i5.id, subnetId: att.subnetId, vniId: att.vniId });
     } finally {
       client.destroy();
     }

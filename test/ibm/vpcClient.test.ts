@@ -331,10 +331,9 @@ describe('VpcClient: authentication', () => {
   it('re-authenticates once when the API answers 401 for an expired token, and succeeds', async () => {
     const setup = clientFor(emu());
     try {
-      await emu().control('POST', '/config', { tokenLifetimeSeconds: 60 });
       const vpcId = (await setup.client.listVpcs())[0].id;
-      await emu().control('POST', '/clock/advance', { seconds: 120 });
-      // The cached token is expired on the emulator's clock (not on the SDK's): the API answers 401.
+      await emu().control('POST', '/tokens/expire');
+      // The cached token is expired for the emulator (IAM revoked it early, as it may), not for the SDK: 401.
       const stale = setup.tokens.headers[setup.tokens.headers.length - 1];
       const direct = await emu().vpc('GET', `/v1/vpcs/${vpcId}`, { authorization: stale });
       expect(direct.status).to.equal(401);
@@ -355,9 +354,8 @@ describe('VpcClient: authentication', () => {
   it('many requests refused together for one expired token cause one new token request', async () => {
     const setup = clientFor(emu());
     try {
-      await emu().control('POST', '/config', { tokenLifetimeSeconds: 60 });
       const vpcId = (await setup.client.listVpcs())[0].id;
-      await emu().control('POST', '/clock/advance', { seconds: 120 });
+      await emu().control('POST', '/tokens/expire');
       await emu().control('DELETE', '/requests');
       const results = await Promise.all(Array.from({ length: 8 }, () => setup.client.getVpc(vpcId)));
       expect(results.map((v) => v?.name)).to.deep.equal(Array(8).fill('vpc-1'));

@@ -1,12 +1,12 @@
 import { noContent, ok, type Handler } from '../http/context';
 import { COLLECTOR_FILTERS } from '../models/collectors';
-import { paginate, parsePaging } from '../models/paging';
+import { listingScope, paginate, parsePaging } from '../models/paging';
 import { collectionView } from '../views/collection';
 import { collectorView } from '../views/collector';
 
 export const list: Handler = (ctx) => {
   const filters = ctx.pick(COLLECTOR_FILTERS);
-  const page = paginate(ctx.state.collectors.list(filters), parsePaging(ctx.query));
+  const page = paginate(ctx.state.collectors.list(filters), parsePaging(ctx.query, listingScope('/v1/flow_log_collectors', filters)));
   const items = page.items.map((r) => collectorView(r, ctx.refs));
   return ok(collectionView(ctx.base, '/v1/flow_log_collectors', 'flow_log_collectors', page, filters, items));
 };

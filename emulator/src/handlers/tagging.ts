@@ -1,9 +1,12 @@
 import { EmulatorError, fail, type ErrorDetail } from '../errors';
 import { ok, type Handler, type RequestContext } from '../http/context';
-import { tagProblem } from '../models/tags';
+import { tagProblem, type TagType } from '../models/tags';
 import { tagListView, tagResultsView } from '../views/tags';
 
-/** Global Tagging (`/v3/tags`): user tags by resource CRN, as Terraform's `tags` and the provider use them. */
+/**
+ * Global Tagging (`/v3/tags`): user tags and access management tags by resource CRN, as Terraform's `tags` and
+ * `access_tags` and the provider use them. Service tags need a service identity the emulator does not model.
+ */
 
 const TAG_TYPES = ['user', 'service', 'access'];
 const LIST_LIMIT = { default: 100, max: 1000 };
@@ -16,6 +19,13 @@ function tagType(ctx: RequestContext): string {
   return type;
 }
 
+/** user or access; service is refused for changes (it needs the owning service's identity). */
+function changeableType(ctx: RequestContext): TagType {
+  const type = tagType(ctx);
+  if (type === 'service') fail('invalid_value', 'tag_type "service" is not supported by the emulator: service tags are attached by the owning service\'s identity; use user or access.', { name: 'tag_type', type: 'parameter', value: type });
+  return type as TagType;
+}
+
 function wholeNumber(ctx: RequestContext, name: string, min: number, max: number, fallback: number): number {
   const raw = ctx.query.get(name);
   if (raw === null) return fallback;
@@ -24,7 +34,7 @@ function wholeNumber(ctx: RequestContext, name: string, min: number, max: number
   return n;
 }
 
-/** GET /v3/tags: the tags attached to `attached_to`, or every user tag in use; `offset`/`limit` paging. */
+/** GET /v3/tags: the tags attached to `attached_to`, or every tag of the type; `offset`/`limit` paging. */
 export const list: Handler = (ctx) => {
   const type = tagType(ctx);
   const providers = (ctx.query.get('providers') ?? 'ghost').split(',');
@@ -35,37 +45,24 @@ export const list: Handler = (ctx) => {
   const order = ctx.query.get('order_by_name') ?? 'asc';
   if (order !== 'asc' && order !== 'desc') fail('invalid_value', `order_by_name must be asc or desc; received "${order.slice(0, 20)}".`, { name: 'order_by_name', type: 'parameter' });
   const attachedTo = ctx.query.get('attached_to');
-  // The emulator keeps user tags of Global Search and Tagging ("ghost") resources only.
-  let names = type !== 'user' || !providers.includes('ghost') ? [] : attachedTo !== null ? ctx.state.tags.of(attachedTo) : ctx.state.tags.allNames();
+  const attachedOnly = ctx.query.get('attached_only') === 'true';
+  // The emulator keeps tags of Global Search and Tagging ("ghost") resources only, and no service tags.
+  let names: string[] = [];
+  if (type !== 'service' && providers.includes('ghost')) {
+    names = attachedTo !== null ? ctx.state.tags.of(attachedTo, type as TagType) : ctx.state.tags.allNames(type as TagType, attachedOnly);
+  }
   if (order === 'desc') names = [...names].reverse();
   return ok(tagListView(names, offset, limit));
 };
 
-interface ChangeRequest {
-  crns: string[];
-  names: string[];
+function bodyObject(ctx: RequestContext, shape: string): Record<string, unknown> {
+  const body = ctx.json('application/json');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) fail('invalid_request', `The request body must be a JSON object: ${shape}.`);
+  return body as Record<string, unknown>;
 }
 
-/** The attach/detach body, with every problem listed at once. */
-function changeRequest(ctx: RequestContext, action: 'attach' | 'detach'): ChangeRequest {
-  const type = tagType(ctx);
-  if (type !== 'user') fail('invalid_value', `tag_type "${type}" is not supported by the emulator, which keeps user tags only.`, { name: 'tag_type', type: 'parameter', value: type });
-  const body = ctx.json('application/json');
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) fail('invalid_request', 'The request body must be a JSON object: {"resources": [{"resource_id": <CRN>}], "tag_names": [...]}.');
-  const o = body as Record<string, unknown>;
-  const problems: ErrorDetail[] = [];
-  const crns: string[] = [];
-  if (o.resources === undefined) {
-    problems.push({ code: 'missing_field', message: 'resources is required: a list of {"resource_id": <CRN>}.', target: { name: 'resources', type: 'field' } });
-  } else if (!Array.isArray(o.resources) || o.resources.length === 0 || o.resources.length > MAX_RESOURCES) {
-    problems.push({ code: 'invalid_value', message: `resources must be a list of 1 to ${MAX_RESOURCES} {"resource_id": <CRN>} objects.`, target: { name: 'resources', type: 'field' } });
-  } else {
-    o.resources.forEach((r, i) => {
-      const id = (r as Record<string, unknown> | null)?.resource_id;
-      if (typeof id !== 'string' || id === '') problems.push({ code: 'invalid_value', message: `resources[${i}].resource_id must be a resource CRN.`, target: { name: `resources[${i}].resource_id`, type: 'field' } });
-      else crns.push(id);
-    });
-  }
+/** `tag_name` and `tag_names` of a body, each checked against the type's rule; problems are added to `problems`. */
+function tagNames(o: Record<string, unknown>, type: TagType, action: string, problems: ErrorDetail[]): string[] {
   const names: Array<{ value: unknown; path: string }> = [];
   if (o.tag_name !== undefined) names.push({ value: o.tag_name, path: 'tag_name' });
   if (o.tag_names !== undefined) {
@@ -79,11 +76,48 @@ function changeRequest(ctx: RequestContext, action: 'attach' | 'detach'): Change
     problems.push({ code: 'missing_field', message: `tag_name or tag_names is required: the tags to ${action}.`, target: { name: 'tag_names', type: 'field' } });
   }
   for (const n of names) {
-    const problem = tagProblem(n.value);
+    const problem = tagProblem(n.value, type);
     if (problem) problems.push({ code: 'invalid_value', message: `${n.path}: ${problem}.`, target: { name: n.path, type: 'field', value: typeof n.value === 'string' ? n.value.slice(0, 130) : undefined } });
   }
+  return names.map((n) => n.value as string);
+}
+
+interface ChangeRequest {
+  type: TagType;
+  crns: string[];
+  names: string[];
+}
+
+/** The attach/detach body, with every problem listed at once. */
+function changeRequest(ctx: RequestContext, action: 'attach' | 'detach'): ChangeRequest {
+  const type = changeableType(ctx);
+  const o = bodyObject(ctx, '{"resources": [{"resource_id": <CRN>}], "tag_names": [...]}');
+  const problems: ErrorDetail[] = [];
+  const crns: string[] = [];
+  if (o.resources === undefined) {
+    problems.push({ code: 'missing_field', message: 'resources is required: a list of {"resource_id": <CRN>}.', target: { name: 'resources', type: 'field' } });
+  } else if (!Array.isArray(o.resources) || o.resources.length === 0 || o.resources.length > MAX_RESOURCES) {
+    problems.push({ code: 'invalid_value', message: `resources must be a list of 1 to ${MAX_RESOURCES} {"resource_id": <CRN>} objects.`, target: { name: 'resources', type: 'field' } });
+  } else {
+    o.resources.forEach((r, i) => {
+      const id = (r as Record<string, unknown> | null)?.resource_id;
+      if (typeof id !== 'string' || id === '') problems.push({ code: 'invalid_value', message: `resources[${i}].resource_id must be a resource CRN.`, target: { name: `resources[${i}].resource_id`, type: 'field' } });
+      else crns.push(id);
+    });
+  }
+  const names = tagNames(o, type, action, problems);
+  // Access tags are created in the account before they can be attached (IBM: "access management tags ... must exist").
+  if (type === 'access' && action === 'attach' && problems.length === 0) {
+    for (const missing of ctx.state.tags.undefinedAccessTags(names)) {
+      problems.push({
+        code: 'tag_not_found',
+        message: `The access management tag "${missing}" does not exist in this account; create it first with POST /v3/tags?tag_type=access.`,
+        target: { name: 'tag_names', type: 'field', value: missing },
+      });
+    }
+  }
   if (problems.length > 0) throw new EmulatorError(problems);
-  return { crns, names: names.map((n) => n.value as string) };
+  return { type, crns, names };
 }
 
 function change(action: 'attach' | 'detach'): Handler {
@@ -93,8 +127,8 @@ function change(action: 'attach' | 'detach'): Handler {
     // Like Global Tagging, one unknown resource does not fail the others: its result says is_error.
     const results = request.crns.map((crn) => {
       if (!known.has(crn)) return { resourceId: crn, error: `No resource with CRN "${crn.slice(0, 200)}" exists in this account, or it cannot be tagged.` };
-      if (action === 'attach') ctx.state.tags.attach(crn, request.names);
-      else ctx.state.tags.detach(crn, request.names);
+      if (action === 'attach') ctx.state.tags.attach(crn, request.names, request.type);
+      else ctx.state.tags.detach(crn, request.names, request.type);
       return { resourceId: crn };
     });
     ctx.state.onChange();
@@ -104,3 +138,32 @@ function change(action: 'attach' | 'detach'): Handler {
 
 export const attach = change('attach');
 export const detach = change('detach');
+
+/** POST /v3/tags?tag_type=access: creates access management tags in the account (IBM creates only those this way). */
+export const create: Handler = (ctx) => {
+  const type = tagType(ctx);
+  if (type !== 'access') fail('invalid_value', `tag_type "${type}" cannot be created: only access management tags are created (user tags come into being when attached); use tag_type=access.`, { name: 'tag_type', type: 'parameter', value: type });
+  const o = bodyObject(ctx, '{"tag_names": ["key:value", ...]}');
+  const problems: ErrorDetail[] = [];
+  const names = tagNames(o, 'access', 'create', problems);
+  if (problems.length > 0) throw new EmulatorError(problems);
+  ctx.state.tags.createAccess(names);
+  ctx.state.onChange();
+  return ok({ results: names.map((name) => ({ tag_name: name.toLowerCase(), is_error: false })) });
+};
+
+/** DELETE /v3/tags/{tag_name}: deletes a tag nothing holds; one still attached answers is_error, as IBM reports per provider. */
+export const remove: Handler = (ctx) => {
+  const type = changeableType(ctx);
+  const name = ctx.params.tag_name;
+  const outcome = ctx.state.tags.deleteTag(name, type);
+  if (outcome === 'not_found') fail('tag_not_found', `No ${type} tag named "${name.slice(0, 130)}" exists in this account.`, { name: 'tag_name', type: 'parameter', value: name.slice(0, 130) });
+  if (outcome === 'deleted') ctx.state.onChange();
+  return ok({
+    results: [
+      outcome === 'deleted'
+        ? { provider: 'ghost', is_error: false }
+        : { provider: 'ghost', is_error: true, message: `The ${type} tag "${name.slice(0, 130)}" is attached to resources; detach it from all of them first.` },
+    ],
+  });
+};

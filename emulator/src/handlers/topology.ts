@@ -1,13 +1,13 @@
 import { fail, type ErrorCode } from '../errors';
 import { ok, type Handler, type RequestContext } from '../http/context';
-import { paginate, parsePaging } from '../models/paging';
+import { listingScope, paginate, parsePaging } from '../models/paging';
 import { collectionView } from '../views/collection';
 import { TopologyViews } from '../views/topology';
 
 const views = (ctx: RequestContext) => new TopologyViews(ctx.refs, ctx.state.topology);
 
-function collection<T>(ctx: RequestContext, key: string, items: T[], render: (item: T) => unknown, filters: Record<string, string> = {}) {
-  const page = paginate(items, parsePaging(ctx.query));
+function collection<T>(ctx: RequestContext, key: string, items: readonly T[], render: (item: T) => unknown, filters: Record<string, string> = {}) {
+  const page = paginate(items, parsePaging(ctx.query, listingScope(ctx.path, filters)));
   return ok(collectionView(ctx.base, ctx.path, key, page, filters, page.items.map(render)));
 }
 
@@ -23,14 +23,14 @@ export const getVpc: Handler = (ctx) => ok(views(ctx).vpc(found(ctx.state.topolo
 
 export const listSubnets: Handler = (ctx) => {
   const f = vpcFilter(ctx);
-  const items = ctx.state.topology.data.subnets.filter((s) => f['vpc.id'] === undefined || s.vpcId === f['vpc.id']);
+  const items = ctx.state.topology.subnetsIn(f['vpc.id']);
   return collection(ctx, 'subnets', items, (s) => views(ctx).subnet(s), f);
 };
 export const getSubnet: Handler = (ctx) => ok(views(ctx).subnet(found(ctx.state.topology.subnet(ctx.params.id), 'subnet_not_found', 'Subnet', ctx.params.id)));
 
 export const listInstances: Handler = (ctx) => {
   const f = vpcFilter(ctx);
-  const items = ctx.state.topology.data.instances.filter((i) => f['vpc.id'] === undefined || i.vpcId === f['vpc.id']);
+  const items = ctx.state.topology.instancesIn(f['vpc.id']);
   return collection(ctx, 'instances', items, (i) => views(ctx).instance(i), f);
 };
 export const getInstance: Handler = (ctx) => ok(views(ctx).instance(found(ctx.state.topology.instance(ctx.params.id), 'instance_not_found', 'Instance', ctx.params.id)));

@@ -1,8 +1,20 @@
 import { fail } from '../errors';
 import type { RequestContext } from './context';
 
-/** The oldest `version` date the emulator takes; the newest is today on the emulator's clock. */
-export const MIN_API_VERSION = '2022-09-13';
+/**
+ * The oldest `version` date the emulator takes: IBM documents none ("any date-based version, up to the current
+ * date"), and its docs' own samples use 2019-09-30 and 2019-10-08; the emulator takes the whole of 2019 on.
+ */
+export const MIN_API_VERSION = '2019-01-01';
+
+/**
+ * The newest `version` date: today, on the wall clock or the emulator's clock, whichever is later. A client's SDK
+ * sends the date it was built with, which is never past the machine's today, wherever `clockStart` put the
+ * emulator's clock; an emulator clock moved ahead takes its own later dates too.
+ */
+export function newestApiVersion(emulatorNow: number, wallNow = Date.now()): string {
+  return new Date(Math.max(emulatorNow, wallNow)).toISOString().slice(0, 10);
+}
 
 const AUTH_MESSAGES = {
   missing: 'The request has no Authorization header. Send "Authorization: Bearer <IAM access token>".',
@@ -17,7 +29,7 @@ export function checkVpcRequest(ctx: RequestContext): void {
   if (!auth.ok) fail('not_authorized', AUTH_MESSAGES[auth.reason], { name: 'Authorization', type: 'header' });
 
   const version = ctx.query.get('version');
-  const today = new Date(ctx.state.clock.now()).toISOString().slice(0, 10);
+  const today = newestApiVersion(ctx.state.clock.now());
   if (version === null) {
     fail('missing_field', `The version query parameter is required: a date YYYY-MM-DD from ${MIN_API_VERSION} to ${today}.`, { name: 'version', type: 'parameter' });
   }

@@ -1,6 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, randomUUID, sign, verify } from 'node:crypto';
 import { IamError } from '../errors';
-import type { Clock } from './clock';
 import { randomSecret } from './ids';
 
 export interface IamSnapshot {
@@ -25,18 +24,25 @@ const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base
 /**
  * IAM's token service: API-key grant and refresh-token grant, RS256 JWT access tokens with `iat`/`exp` (IBM's SDK
  * core decodes them to schedule refreshes and refuses a token without them).
+ *
+ * Token lifetimes run on wall time, not on the emulator's clock: IBM's SDK core judges a token by its `exp` against
+ * the machine's clock and does not retry a 401, so a token that the emulator's clock expired while the SDK's clock
+ * did not would fail every call. The emulator's clock is service time (lifecycle, flow-log windows); moving it leaves
+ * tokens alone. {@link expireIssued} stands in for time passing, for tests of re-authentication.
  */
 export class IamModel {
   readonly apiKeys: Set<string>;
   private readonly key: KeyObject;
   private readonly publicKey: KeyObject;
   private readonly refreshTokens = new Map<string, string>();
+  /** Tokens issued before this instant (ms, wall time) answer `expired`: set by {@link expireIssued}. */
+  private expiredBefore = 0;
   readonly kid: string;
   /** Tells this emulator's tokens from those of another in the same process, which shares the signing key. */
   private readonly instanceId: string;
   tokenLifetimeSeconds: number;
 
-  constructor(private readonly clock: Clock, private readonly account: string, snapshot?: Partial<IamSnapshot>, apiKey?: string) {
+  constructor(private readonly account: string, snapshot?: Partial<IamSnapshot>, apiKey?: string, private readonly wallClock: () => number = Date.now) {
     this.apiKeys = new Set(snapshot?.apiKeys ?? [apiKey ?? randomSecret(32)]);
     if (apiKey) this.apiKeys.add(apiKey);
     this.key = snapshot?.signingKeyPem ? createPrivateKey(snapshot.signingKeyPem) : sharedSigningKey();
@@ -83,7 +89,9 @@ export class IamModel {
     } else {
       throw new IamError('grantTypeInvalid', `Received: ${grantType.slice(0, 80)}`);
     }
-    const iat = Math.floor(this.clock.now() / 1000);
+    // Never inside the millisecond an expireIssued() call closed.
+    const issuedMs = Math.max(this.wallClock(), this.expiredBefore);
+    const iat = Math.floor(issuedMs / 1000);
     const exp = iat + this.tokenLifetimeSeconds;
     const serviceId = `ServiceId-${apiKey.length}${this.account.slice(0, 8)}`;
     const header = { kid: this.kid, alg: 'RS256', typ: 'JWT' };
@@ -98,6 +106,8 @@ export class IamModel {
       account: { valid: true, bss: this.account },
       iat,
       exp,
+      // When in the millisecond it was issued, so that expireIssued() can tell tokens of one second apart.
+      issued_ms: issuedMs,
       iss: issuer,
       grant_type: grantType,
       scope: 'ibm openid',
@@ -117,12 +127,17 @@ export class IamModel {
     };
   }
 
-  /** Checks an `Authorization` header value against this emulator's key and clock. */
+  /** Every token issued so far answers `expired` from now on (a fresh token is needed, as after an hour). */
+  expireIssued(): void {
+    this.expiredBefore = this.wallClock() + 1;
+  }
+
+  /** Checks an `Authorization` header value against this emulator's key and wall time. */
   check(authorization: string | undefined): TokenCheck {
     if (!authorization) return { ok: false, reason: 'missing' };
     const m = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(authorization.trim());
     if (!m) return { ok: false, reason: 'malformed' };
-    let payload: { exp?: unknown; realmid?: unknown; account?: { bss?: unknown } };
+    let payload: { exp?: unknown; issued_ms?: unknown; realmid?: unknown; account?: { bss?: unknown } };
     try {
       payload = JSON.parse(Buffer.from(m[2], 'base64url').toString('utf8'));
     } catch {
@@ -132,7 +147,8 @@ export class IamModel {
       return { ok: false, reason: 'signature' };
     }
     if (payload.realmid !== `iam-${this.instanceId}` || payload.account?.bss !== this.account) return { ok: false, reason: 'signature' };
-    if (typeof payload.exp !== 'number' || payload.exp * 1000 <= this.clock.now()) return { ok: false, reason: 'expired' };
+    if (typeof payload.exp !== 'number' || payload.exp * 1000 <= this.wallClock()) return { ok: false, reason: 'expired' };
+    if (typeof payload.issued_ms !== 'number' || payload.issued_ms < this.expiredBefore) return { ok: false, reason: 'expired' };
     return { ok: true, account: String(payload.account?.bss ?? '') };
   }
 }

@@ -20,13 +20,13 @@ const REGION_PREFIX: Record<string, string> = {
   'in-che': 'r054',
 };
 
-function uuidFrom(seed: string): string {
+export function uuidFrom(seed: string): string {
   const h = createHash('sha256').update(seed).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 export function regionPrefix(region: string): string {
-  return REGION_PREFIX[region] ?? `r${(parseInt(createHash('sha256').update(region).digest('hex').slice(0, 4), 16) % 900 + 100).toString()}`;
+  return (Object.hasOwn(REGION_PREFIX, region) ? REGION_PREFIX[region] : undefined) ?? `r${(parseInt(createHash('sha256').update(region).digest('hex').slice(0, 4), 16) % 900 + 100).toString()}`;
 }
 
 /** `us-south-2` → `0727`: IBM's zone prefixes for us-south; other regions get a stable stand-in. */
@@ -74,13 +74,28 @@ export function parseCrn(value: string): { location: string; account: string; ty
   return m ? { location: m[1], account: m[2], type: m[3], id: m[4] } : undefined;
 }
 
+// 64 words: four distinct ones give 64·63·62·61 ≈ 15 million names, as IBM's generated names are four words.
 const WORDS = [
-  'amber', 'brisk', 'cedar', 'dune', 'ember', 'fjord', 'glade', 'harbor', 'iris', 'juniper', 'kelp', 'lumen',
-  'maple', 'nimbus', 'onyx', 'pebble', 'quartz', 'ridge', 'sable', 'tundra', 'umber', 'vale', 'willow', 'zephyr',
+  'amber', 'anchor', 'aspen', 'basin', 'birch', 'bramble', 'brisk', 'canyon', 'cedar', 'cinder', 'clover', 'cobalt',
+  'coral', 'crater', 'delta', 'dune', 'ember', 'fable', 'fern', 'fjord', 'flint', 'glade', 'granite', 'harbor',
+  'hazel', 'heron', 'iris', 'ivory', 'jasper', 'juniper', 'kelp', 'lagoon', 'lantern', 'larch', 'lumen', 'maple',
+  'meadow', 'mesa', 'nimbus', 'oasis', 'onyx', 'orchid', 'pebble', 'pine', 'prairie', 'quartz', 'quill', 'raven',
+  'reef', 'ridge', 'sable', 'sierra', 'spruce', 'summit', 'thistle', 'tundra', 'umber', 'valley', 'vale', 'walnut',
+  'willow', 'yarrow', 'zenith', 'zephyr',
 ];
 
-/** The service names an unnamed collector with a hyphenated list of random words. */
+/** Four distinct words of {@link WORDS}, picked by `bytes` (one byte per pick, from what is left). */
+function fourWords(bytes: Buffer): string {
+  const pool = [...WORDS];
+  return [0, 1, 2, 3].map((i) => pool.splice(bytes[i] % pool.length, 1)[0]).join('-');
+}
+
+/** The service names an unnamed resource with a hyphenated list of random words, none repeated. */
 export function randomWordsName(): string {
-  const b = randomBytes(4);
-  return [0, 1, 2, 3].map((i) => WORDS[b[i] % WORDS.length]).join('-');
+  return fourWords(randomBytes(4));
+}
+
+/** The same kind of name, derived from a seed: topology resources IBM would have named (default ACLs, …). */
+export function seededWordsName(seed: string): string {
+  return fourWords(createHash('sha256').update(seed).digest());
 }

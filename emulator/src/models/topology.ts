@@ -1,4 +1,4 @@
-import { parseCrn } from './ids';
+import { hexId, parseCrn, regionalId, seededWordsName, zonalId } from './ids';
 import type {
   Instance,
   NetworkAttachment,
@@ -32,7 +32,34 @@ const HREF_COLLECTIONS: Record<string, TargetType> = {
   virtual_network_interfaces: 'virtual_network_interface',
 };
 
-/** Read-only topology with indexes; `remove` is the only mutation (the control API's "remove a resource"). */
+/** A resource IBM creates alongside another (a VPC's default ACL, an instance's boot volume): id and name. */
+export interface DerivedRef {
+  id: string;
+  name: string;
+}
+
+/** What IBM creates with every VPC and the topology file does not describe; derived from the VPC's id. */
+export interface VpcDefaults {
+  networkAcl: DerivedRef;
+  securityGroup: DerivedRef;
+  routingTable: DerivedRef;
+  /** Cloud service endpoint source addresses, one per zone of the region. */
+  cseSourceIps: Array<{ zone: string; address: string }>;
+}
+
+const ZONES_PER_REGION = 3;
+
+const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+};
+
+/**
+ * Read-only topology with indexes (by id, and the children of each VPC, subnet and instance, so that rendering an
+ * instance or listing a VPC's subnets costs what it returns, not a scan of the region); `remove` is the only mutation
+ * (the control API's "remove a resource").
+ */
 export class TopologyModel {
   private readonly vpcs = new Map<string, Vpc>();
   private readonly subnets = new Map<string, Subnet>();
@@ -40,6 +67,13 @@ export class TopologyModel {
   private readonly nics = new Map<string, NetworkInterface>();
   private readonly attachments = new Map<string, NetworkAttachment>();
   private readonly vnis = new Map<string, VirtualNetworkInterface>();
+  private readonly nicsByInstance = new Map<string, NetworkInterface[]>();
+  private readonly attachmentsByInstance = new Map<string, NetworkAttachment[]>();
+  private readonly subnetsByVpc = new Map<string, Subnet[]>();
+  private readonly instancesByVpc = new Map<string, Instance[]>();
+  /** Addresses in use per subnet: legacy interfaces and virtual network interfaces (attachments use their VNI's). */
+  private readonly usedAddresses = new Map<string, number>();
+  private readonly defaults = new Map<string, VpcDefaults>();
 
   constructor(readonly data: Topology) {
     this.reindex();
@@ -56,6 +90,13 @@ export class TopologyModel {
     fill(this.nics, this.data.networkInterfaces);
     fill(this.attachments, this.data.networkAttachments);
     fill(this.vnis, this.data.virtualNetworkInterfaces);
+    for (const map of [this.nicsByInstance, this.attachmentsByInstance, this.subnetsByVpc, this.instancesByVpc]) map.clear();
+    this.usedAddresses.clear();
+    for (const n of this.data.networkInterfaces) push(this.nicsByInstance, n.instanceId, n);
+    for (const a of this.data.networkAttachments) push(this.attachmentsByInstance, a.instanceId, a);
+    for (const s of this.data.subnets) push(this.subnetsByVpc, s.vpcId, s);
+    for (const i of this.data.instances) push(this.instancesByVpc, i.vpcId, i);
+    for (const x of [...this.data.networkInterfaces, ...this.data.virtualNetworkInterfaces]) this.usedAddresses.set(x.subnetId, (this.usedAddresses.get(x.subnetId) ?? 0) + 1);
   }
 
   get region(): string {
@@ -93,12 +134,62 @@ export class TopologyModel {
     return this.data.resourceGroups.find((g) => g.isDefault) ?? this.data.resourceGroups[0];
   }
 
-  interfacesOf(instanceId: string): NetworkInterface[] {
-    return this.data.networkInterfaces.filter((n) => n.instanceId === instanceId);
+  interfacesOf(instanceId: string): readonly NetworkInterface[] {
+    return this.nicsByInstance.get(instanceId) ?? [];
   }
 
-  attachmentsOf(instanceId: string): NetworkAttachment[] {
-    return this.data.networkAttachments.filter((a) => a.instanceId === instanceId);
+  attachmentsOf(instanceId: string): readonly NetworkAttachment[] {
+    return this.attachmentsByInstance.get(instanceId) ?? [];
+  }
+
+  /** The VPC's subnets, or every subnet of the region when `vpcId` is undefined. */
+  subnetsIn(vpcId: string | undefined): readonly Subnet[] {
+    return vpcId === undefined ? this.data.subnets : (this.subnetsByVpc.get(vpcId) ?? []);
+  }
+
+  /** The VPC's instances, or every instance of the region when `vpcId` is undefined. */
+  instancesIn(vpcId: string | undefined): readonly Instance[] {
+    return vpcId === undefined ? this.data.instances : (this.instancesByVpc.get(vpcId) ?? []);
+  }
+
+  /** How many of the subnet's addresses interfaces hold. */
+  addressesInUse(subnetId: string): number {
+    return this.usedAddresses.get(subnetId) ?? 0;
+  }
+
+  /** The default network ACL, security group and routing table IBM creates with a VPC, and its CSE source IPs. */
+  vpcDefaults(vpcId: string): VpcDefaults {
+    let d = this.defaults.get(vpcId);
+    if (!d) {
+      const ref = (kind: string): DerivedRef => ({ id: regionalId(this.region, `${kind}:${vpcId}`), name: seededWordsName(`${kind}:${vpcId}`) });
+      const octets = (seed: string) => [...Buffer.from(hexId(seed), 'hex')];
+      d = {
+        networkAcl: ref('network-acl'),
+        securityGroup: ref('security-group'),
+        routingTable: ref('routing-table'),
+        cseSourceIps: Array.from({ length: ZONES_PER_REGION }, (_, z) => {
+          const [a, b, c] = octets(`cse:${vpcId}:${z}`);
+          return { zone: `${this.region}-${z + 1}`, address: `10.${a % 250}.${b}.${(c % 250) + 2}` };
+        }),
+      };
+      this.defaults.set(vpcId, d);
+    }
+    return d;
+  }
+
+  /** The reserved IP object behind an interface's address (IBM models every bound address as one). */
+  reservedIp(subnetId: string, address: string): DerivedRef {
+    const zone = this.subnets.get(subnetId)?.zone ?? `${this.region}-1`;
+    return { id: zonalId(zone, `reserved-ip:${subnetId}:${address}`), name: seededWordsName(`reserved-ip:${subnetId}:${address}`) };
+  }
+
+  /** An instance's boot volume and its attachment. */
+  bootVolume(instanceId: string): { attachment: DerivedRef; volume: DerivedRef } {
+    const zone = this.instances.get(instanceId)?.zone ?? `${this.region}-1`;
+    return {
+      attachment: { id: zonalId(zone, `boot-attachment:${instanceId}`), name: seededWordsName(`boot-attachment:${instanceId}`) },
+      volume: { id: regionalId(this.region, `boot-volume:${instanceId}`), name: seededWordsName(`boot-volume:${instanceId}`) },
+    };
   }
 
   /** The kind of a known id, or undefined. */
@@ -147,7 +238,8 @@ export class TopologyModel {
   byCrn(value: string): TargetLookup {
     const parsed = parseCrn(value);
     if (!parsed) return { ok: false, reason: 'unsupported', message: `"${value}" is not a VPC infrastructure CRN (crn:v1:bluemix:public:is:<location>:a/<account>::<type>:<id>)` };
-    const type = CRN_TYPES[parsed.type];
+    // Own keys only: a CRN of type `constructor` must not find Object's constructor.
+    const type = Object.hasOwn(CRN_TYPES, parsed.type) ? CRN_TYPES[parsed.type] : undefined;
     if (!type) {
       return { ok: false, reason: 'unsupported', message: `CRN type "${parsed.type}" cannot be a flow log collector target; allowed: ${Object.keys(CRN_TYPES).join(', ')} (network interfaces and attachments are targeted by id or href)` };
     }
@@ -185,7 +277,7 @@ export class TopologyModel {
   private atPath([v1, collection, id, sub, subId, ...rest]: string[]): TargetRef | undefined | 'unsupported' {
     if (v1 !== 'v1' || rest.length > 0) return 'unsupported';
     if (sub === undefined) {
-      const type = HREF_COLLECTIONS[collection];
+      const type = Object.hasOwn(HREF_COLLECTIONS, collection) ? HREF_COLLECTIONS[collection] : undefined;
       if (!type || !id) return 'unsupported';
       return this.typeOf(id) === type ? { type, id } : undefined;
     }

@@ -1,5 +1,7 @@
+import { bucketNameProblem } from './bucketNames';
 import { crn, hexId, regionalId, zonalId } from './ids';
-import type { Topology } from './topologyTypes';
+import { parseLocationConstraint } from './cosLocations';
+import type { BucketSeed, Topology } from './topologyTypes';
 
 /**
  * Reads a topology file (format: emulator/README.md, "Topology files") into the normalized {@link Topology}.
@@ -292,22 +294,21 @@ export function parseTopology(input: unknown): ParseResult {
 
   r.array(root.buckets, 'buckets').forEach((b, bi) => {
     const bp = join('buckets', bi);
-    const bo = r.object(b, bp, ['name', 'authorized']);
+    const bo = r.object(b, bp, ['name', 'authorized', 'location']);
     if (!bo) return;
     const name = r.string(bo.name, join(bp, 'name'));
     if (name === undefined) return;
     const problem = bucketNameProblem(name);
     if (problem) r.problem(join(bp, 'name'), problem);
-    t.buckets.push({ name, authorized: r.boolean(bo.authorized, join(bp, 'authorized')) ?? true });
+    const seed: BucketSeed = { name, authorized: r.boolean(bo.authorized, join(bp, 'authorized')) ?? true };
+    if (bo.location !== undefined) {
+      const given = r.string(bo.location, join(bp, 'location'));
+      const parsed = given === undefined ? undefined : parseLocationConstraint(given, region);
+      if (parsed && 'problem' in parsed) r.problem(join(bp, 'location'), parsed.problem);
+      else if (parsed) seed.location = parsed.code;
+    }
+    t.buckets.push(seed);
   });
 
   return r.issues.length > 0 ? { ok: false, issues: r.issues } : { ok: true, topology: t };
-}
-
-/** COS bucket naming: 3-63 characters, lowercase letters, digits, dots and hyphens, alphanumeric at both ends, not an IP. */
-export function bucketNameProblem(name: string): string | undefined {
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) || /\.\.|\.-|-\./.test(name) || /^\d+\.\d+\.\d+\.\d+$/.test(name)) {
-    return `"${name}" is not a valid bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, not an IP address`;
-  }
-  return undefined;
 }

@@ -1,3 +1,4 @@
+import { crn } from '../models/ids';
 import type { TargetRef, TopologyModel } from '../models/topology';
 
 /** IBM's reference objects: the short form a resource takes inside another one. */
@@ -61,7 +62,31 @@ export class References {
     }
   }
 
-  ip(address: string) {
-    return { address, name: `ip-${address.replace(/\./g, '-')}`, resource_type: 'subnet_reserved_ip' };
+  /** ReservedIPReference: the reserved IP a subnet holds for an interface's address. */
+  ip(subnetId: string, address: string) {
+    const r = this.topo.reservedIp(subnetId, address);
+    return { address, href: `${this.base}/v1/subnets/${subnetId}/reserved_ips/${r.id}`, id: r.id, name: r.name, resource_type: 'subnet_reserved_ip' };
+  }
+
+  /** A VPC's default network ACL (NetworkACLReference: no resource_type in IBM's model). */
+  networkAcl(vpcId: string) {
+    const acl = this.topo.vpcDefaults(vpcId).networkAcl;
+    return { crn: this.crn('network-acl', acl.id), href: `${this.base}/v1/network_acls/${acl.id}`, id: acl.id, name: acl.name };
+  }
+
+  /** A VPC's default security group (SecurityGroupReference: no resource_type either). */
+  securityGroup(vpcId: string) {
+    const sg = this.topo.vpcDefaults(vpcId).securityGroup;
+    return { crn: this.crn('security-group', sg.id), href: `${this.base}/v1/security_groups/${sg.id}`, id: sg.id, name: sg.name };
+  }
+
+  /** A VPC's default routing table; its CRN names the VPC too, as IBM's do (`vpc-routing-table:<vpc>/<table>`). */
+  routingTable(vpcId: string) {
+    const rt = this.topo.vpcDefaults(vpcId).routingTable;
+    return { crn: this.crn('vpc-routing-table', `${vpcId}/${rt.id}`), href: `${this.base}/v1/vpcs/${vpcId}/routing_tables/${rt.id}`, id: rt.id, name: rt.name, resource_type: 'routing_table' };
+  }
+
+  private crn(type: string, id: string) {
+    return crn(this.topo.region, this.topo.account, type, id);
   }
 }

@@ -48,8 +48,9 @@ export const CONFIG_FLAGS_HELP = `Connection (the provider's config; each flag f
   --private                  use the region's private endpoints
   --cos-endpoint URL         Cloud Object Storage endpoint
   --cos-access-key-id ID     COS HMAC access key id (AWS_ACCESS_KEY_ID, read only with --cos-endpoint)
-  --cos-secret-access-key K  COS HMAC secret access key (AWS_SECRET_ACCESS_KEY, read only with --cos-endpoint)
-  With the emulator, pass the endpoints and apiKey it prints on its first line.
+  --cos-secret-access-key K  COS HMAC secret access key (AWS_SECRET_ACCESS_KEY, read only with --cos-endpoint);
+                             prefer the environment variable, as for --api-key
+  With the emulator, give the endpoints and apiKey it prints on its first line (the key in IBMCLOUD_API_KEY).
 `;
 
 /** A usage or configuration problem: the command exits 2 with this message. */

@@ -12,6 +12,9 @@ Runs the local IBM Cloud (IAM, VPC API, COS and the /_emulator control API) on l
   --state DIR           keep state (collectors, buckets, objects, keys) in DIR across restarts
   --pending-seconds N   seconds a collector stays pending before stable (default 1)
   --deleting-seconds N  seconds a collector stays deleting before it is gone (default 1)
+  --allow-origin ORIGIN let web pages from ORIGIN (e.g. http://localhost:3000) call the emulator; repeatable.
+                        Requests from any other origin, or addressed to a host other than 127.0.0.1 or
+                        localhost at its port, are refused (403), so that a web page cannot steer it.
 
 Flow logs are written every 5 minutes of real time (and for every window POST /_emulator/clock/advance crosses).
 `;
@@ -30,6 +33,20 @@ function seconds(value: string | undefined, flag: string): number | undefined {
   return n;
 }
 
+function origin(value: string): string {
+  if (value === '*') return value;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.origin !== value.replace(/\/+$/, '').toLowerCase()) {
+    throw new Error(`--allow-origin takes an origin, scheme://host[:port] as a browser sends it (e.g. http://localhost:3000), or * for every origin; received "${value}"`);
+  }
+  return url.origin;
+}
+
 export async function emulatorCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -40,6 +57,7 @@ export async function emulatorCommand(argv: string[]): Promise<void> {
       state: { type: 'string' },
       'pending-seconds': { type: 'string' },
       'deleting-seconds': { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -57,6 +75,7 @@ export async function emulatorCommand(argv: string[]): Promise<void> {
     stateDir: values.state,
     pendingSeconds: seconds(values['pending-seconds'], '--pending-seconds'),
     deletingSeconds: seconds(values['deleting-seconds'], '--deleting-seconds'),
+    allowedOrigins: values['allow-origin']!.map((o) => origin(o)),
     // A long-running emulator writes flow logs as real time passes, like the service; tests drive the clock instead.
     realTimeFlowLogs: true,
   });

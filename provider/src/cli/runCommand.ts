@@ -68,7 +68,7 @@ export async function runCommand(argv: string[]): Promise<void> {
   }
   const project = readProject(values.cwd!, values.stack!, configPairs(values.config!));
   const stateFile = values.state ?? join(project.dir, '.pulumi-offline', `${values.stack}.json`);
-  const options: RunOptions = { project, stack: values.stack!, stateFile, overrides: values.emulator ? emulatorOverrides(values.emulator) : undefined };
+  const options: RunOptions = { project, stack: values.stack!, stateFile, overrides: values.emulator ? emulatorOverrides(values.emulator) : undefined, handleSignals: true };
   const run: Record<Command, () => Promise<RunReport>> = {
     preview: () => deploy(options, true),
     up: () => deploy(options, false),
@@ -77,5 +77,6 @@ export async function runCommand(argv: string[]): Promise<void> {
   };
   const report = await run[command]();
   process.stdout.write(renderReport(report, { verbose: values.verbose, stateFile }));
-  if (!report.ok) process.exitCode = 1;
+  // 130: ended by Ctrl-C, as shells report a job that SIGINT stopped.
+  if (!report.ok) process.exitCode = report.interrupted ? 130 : 1;
 }

@@ -1,4 +1,4 @@
-/** Apart from runCommand.ts so that `ibm-flowlogs --help` does not load the runner (≈ 50 ms of modules). */
+/** The run command's help (`ibm-flowlogs run --help`), in a module of its own. */
 export const RUN_HELP = `ibm-flowlogs run <preview|up|refresh|destroy> [options]
 
 The offline runner, for demos and tests on machines without the Pulumi CLI; real deployments use

@@ -37,7 +37,8 @@ const CRN_TARGET_TYPES: Record<string, TargetType> = {
 export function targetTypeOfCrn(value: string): TargetType | undefined {
   const crn = parseCrn(value);
   if (!crn || crn.service !== 'is') return undefined;
-  return CRN_TARGET_TYPES[crn.resourceType];
+  // Own keys only: a CRN of type `constructor` must not find Object's constructor.
+  return Object.hasOwn(CRN_TARGET_TYPES, crn.resourceType) ? CRN_TARGET_TYPES[crn.resourceType] : undefined;
 }
 
 /** The id inside a CRN: the part after the last `:` (the natural key for `target.id` look-ups). */

@@ -19,7 +19,11 @@ export type IbmErrorCode =
   | 'ERR_IBM_AUTH'
   | 'ERR_IBM_ABORTED'
   | 'ERR_IBM_BAD_RESPONSE'
-  | 'ERR_IBM_TAGGING';
+  | 'ERR_IBM_TAGGING'
+  | 'ERR_IBM_LOOKUP'
+  | 'ERR_IBM_COS'
+  | 'ERR_IBM_ENDPOINT'
+  | 'ERR_IBM_INVALID_ID';
 
 /** What kind of failure an API answer is, from its status. */
 export type IbmApiErrorKind = 'not-found' | 'conflict' | 'validation' | 'auth' | 'rate-limit' | 'server' | 'other';
@@ -104,6 +108,8 @@ export interface IbmApiErrorFields extends IbmErrorFields {
   target?: string;
   /** Every error of the body, in order. */
   details?: Array<{ code?: string; message?: string; target?: string }>;
+  /** The body was IBM's VPC error body: an `errors` list whose entries carry a `code`. */
+  vpcErrorBody?: boolean;
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -149,6 +155,8 @@ export class IbmApiError extends IbmError {
   readonly moreInfo?: string;
   readonly target?: string;
   readonly details: Array<{ code?: string; message?: string; target?: string }>;
+  /** The body was IBM's VPC error body (`errors[{code, …}]`), not a proxy's page or another service's shape. */
+  readonly vpcErrorBody: boolean;
 
   constructor(fields: IbmApiErrorFields, code?: IbmErrorCode) {
     const kind = apiErrorKind(fields.status);
@@ -157,6 +165,7 @@ export class IbmApiError extends IbmError {
     if (fields.moreInfo !== undefined) this.moreInfo = fields.moreInfo;
     if (fields.target !== undefined) this.target = fields.target;
     this.details = fields.details ?? [];
+    this.vpcErrorBody = fields.vpcErrorBody ?? false;
   }
 
   /**
@@ -188,6 +197,7 @@ export class IbmApiError extends IbmError {
       moreInfo: parsed.moreInfo,
       target: parsed.target,
       details: parsed.details,
+      vpcErrorBody: parsed.vpcErrorBody,
     };
     switch (apiErrorKind(input.status)) {
       case 'not-found':
@@ -208,8 +218,23 @@ export class IbmApiError extends IbmError {
   }
 }
 
-/** 404: the resource (or the path) does not exist. */
+/**
+ * 404: the resource, or the path, does not exist. Only {@link isIbmNotFound} tells the two apart: a 404 means the
+ * resource is gone only when IBM's own error body says so.
+ */
 export class IbmNotFoundError extends IbmApiError {}
+
+/**
+ * True when the error is IBM's answer that this resource does not exist: a 404 with IBM's VPC error body whose code
+ * is the generic `not_found` or the resource's own `<resource>_not_found` (`flow_log_collector_not_found`,
+ * `vpc_not_found`, …). A bare 404, an HTML page, another service's body or another code is not: that is what a
+ * wrong endpoint answers, and taking it for "gone" would empty the state (issue 16). `resource` is the VPC API's
+ * name of the kind, e.g. `flow_log_collector`.
+ */
+export function isIbmNotFound(error: unknown, resource: string): boolean {
+  if (!IbmNotFoundError.isInstance(error) || !error.vpcErrorBody) return false;
+  return error.ibmCode === 'not_found' || error.ibmCode === `${resource}_not_found`;
+}
 
 /** 409: a service rule refused the change (target taken, name used, collector deleting). */
 export class IbmConflictError extends IbmApiError {
@@ -289,6 +314,42 @@ export class IbmAbortError extends IbmError {
   }
 }
 
+/**
+ * The endpoint answered in a way only a wrong endpoint does: a 404 without IBM's not-found body, or a base URL that
+ * does not serve the VPC API at all. Nothing is taken as gone on such an answer; the message names the endpoint.
+ */
+export class IbmEndpointError extends IbmError {
+  readonly endpoint: string;
+
+  constructor(input: { operation: string; method: string; url: string; endpoint: string; status?: number; problem: string; configKey: string }) {
+    const endpoint = safeUrl(input.endpoint);
+    super('ERR_IBM_ENDPOINT', {
+      message:
+        `Could not ${input.operation}: ${input.problem}, so it is not taken to mean that the resource is gone (${input.method} ${safeUrl(input.url)}). ` +
+        `This is what a wrong endpoint answers: check ${input.configKey} (now ${endpoint}); it is the region's VPC API base URL without /v1, e.g. https://us-south.iaas.cloud.ibm.com.`,
+      method: input.method,
+      url: input.url,
+      status: input.status,
+    });
+    this.endpoint = endpoint;
+  }
+}
+
+/** An id that cannot name a VPC resource (IBM's identifiers: 1-64 of `a-z`, `0-9`, `-`, `_`); nothing was sent. */
+export class IbmInvalidIdError extends IbmError {
+  readonly id: string;
+
+  constructor(input: { operation: string; method: string; url: string; kind: string; id: string }) {
+    const shown = JSON.stringify(input.id.length > 80 ? `${input.id.slice(0, 80)}…` : input.id);
+    super('ERR_IBM_INVALID_ID', {
+      message: `Could not ${input.operation}: ${shown} is not a valid ${input.kind} id; IBM Cloud ids are 1-64 characters of lowercase letters, digits, "-" and "_" (e.g. r006-…). Nothing was sent to IBM Cloud.`,
+      method: input.method,
+      url: input.url,
+    });
+    this.id = input.id;
+  }
+}
+
 /** IBM answered 2xx, but with a body this client cannot read. */
 export class IbmResponseError extends IbmError {
   constructor(input: { operation: string; method: string; url: string; status: number; problem: string }) {
@@ -316,6 +377,46 @@ export class IbmTaggingError extends IbmError {
   }
 }
 
+/** A name that no resource of the account carries (a resource group by name); `known` lists the names that exist. */
+export class IbmLookupError extends IbmError {
+  readonly kind: string;
+  readonly value: string;
+  readonly known: string[];
+
+  constructor(input: { kind: string; value: string; known: string[]; accountId: string; method: string; url: string }) {
+    const known = input.known.length > 0 ? `the account has ${input.known.map((n) => `"${n}"`).join(', ')}` : 'the account has none';
+    super('ERR_IBM_LOOKUP', {
+      message: `No ${input.kind} "${input.value}" in account ${input.accountId} (by id or name); ${known}.`,
+      method: input.method,
+      url: input.url,
+    });
+    this.kind = input.kind;
+    this.value = input.value;
+    this.known = input.known;
+  }
+}
+
+/**
+ * Cloud Object Storage refused or failed a request (`cosCode`: S3's `NoSuchBucket`, `AccessDenied`, …), in COS's words
+ * without the AWS SDK's additions.
+ */
+export class IbmCosError extends IbmError {
+  readonly cosCode: string;
+
+  constructor(input: { operation: string; method: string; url: string; status?: number; cosCode: string; detail?: string; trace?: string }) {
+    const status = input.status !== undefined ? ` ${input.status}${STATUS_TEXT[input.status] ? ` ${STATUS_TEXT[input.status]}` : ''}` : '';
+    super('ERR_IBM_COS', {
+      message: `Could not ${input.operation}: Cloud Object Storage answered${status} (${input.cosCode})${input.detail ? `: ${input.detail}` : ''}${input.trace ? ` [trace ${input.trace}]` : ''} (${input.method} ${safeUrl(input.url)})`,
+      method: input.method,
+      url: input.url,
+      status: input.status,
+      ibmCode: input.cosCode,
+      trace: input.trace,
+    });
+    this.cosCode = input.cosCode;
+  }
+}
+
 interface ParsedBody {
   code?: string;
   message?: string;
@@ -323,6 +424,8 @@ interface ParsedBody {
   target?: string;
   trace?: string;
   details: Array<{ code?: string; message?: string; target?: string }>;
+  /** An `errors` list whose entries all carry a string `code`: IBM's VPC error body. */
+  vpcErrorBody?: boolean;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -351,6 +454,7 @@ export function parseErrorBody(body: unknown): ParsedBody {
       target: details[0]?.target,
       trace: str(o.trace),
       details,
+      vpcErrorBody: details.length > 0 && details.length === o.errors.length && details.every((d) => d.code !== undefined),
     };
   }
   const context = o.context as Record<string, unknown> | undefined;

@@ -18,7 +18,7 @@ export interface AuthorizationSource {
 }
 
 export const DEFAULT_USER_AGENT = 'ibmflowlogs-provider/0.1.0';
-const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_TIMEOUT_MS = 60_000;
 
 export interface HttpCoreOptions {
   /** Base URL every path is appended to, e.g. `https://us-south.iaas.cloud.ibm.com/v1`. */
@@ -55,6 +55,40 @@ export interface HttpResponse<T> {
   status: number;
   data: T;
   headers: Record<string, unknown>;
+}
+
+/**
+ * Runs `once` (one exchange, reporting the Authorization header it sent) under the provider's policy: a 401 gets one
+ * fresh token and one more try, not counted as an attempt; retryable failures wait `backoffDelay` (retryPolicy.ts)
+ * and try again, as `spec.retry` allows; an abort ends it at once. Shared by HttpCore and the clients built on IBM's
+ * SDKs (tagging.ts), so every IBM call behaves the same.
+ */
+export async function retrying<T>(
+  spec: { method: string; retry?: RetryMode },
+  auth: AuthorizationSource,
+  once: (onHeader: (header: string) => void) => Promise<T>,
+  wait: (ms: number) => Promise<void>,
+): Promise<T> {
+  let reauthenticated = false;
+  for (let attempt = 1; ; attempt++) {
+    let header: string | undefined;
+    try {
+      return await once((h) => (header = h));
+    } catch (error) {
+      if (IbmAbortError.isInstance(error)) throw error;
+      // An expired or revoked token: one fresh token, one more try, not counted as an attempt.
+      if (!reauthenticated && IbmAccessDeniedError.isInstance(error) && error.status === 401) {
+        reauthenticated = true;
+        auth.invalidate(header);
+        attempt--;
+        continue;
+      }
+      const mode = spec.retry ?? 'default';
+      const delay = mode === 'never' ? undefined : mode === 'idempotent' ? backoffDelay({ attempt, error }) : retryDelay({ attempt, method: spec.method, error });
+      if (delay === undefined) throw error;
+      await wait(delay);
+    }
+  }
 }
 
 export class HttpCore {
@@ -100,27 +134,8 @@ export class HttpCore {
   }
 
   /** One request with re-authentication and retries; resolves with a 2xx answer, rejects with an IbmError. */
-  async request<T>(spec: RequestSpec): Promise<HttpResponse<T>> {
-    let reauthenticated = false;
-    for (let attempt = 1; ; attempt++) {
-      let header: string | undefined;
-      try {
-        return await this.attempt<T>(spec, (h) => (header = h));
-      } catch (error) {
-        if (IbmAbortError.isInstance(error)) throw error;
-        // An expired or revoked token: one fresh token, one more try, not counted as an attempt.
-        if (!reauthenticated && IbmAccessDeniedError.isInstance(error) && error.status === 401) {
-          reauthenticated = true;
-          this.options.auth.invalidate(header);
-          attempt--;
-          continue;
-        }
-        const mode = spec.retry ?? 'default';
-        const delay = mode === 'never' ? undefined : mode === 'idempotent' ? backoffDelay({ attempt, error }) : retryDelay({ attempt, method: spec.method, error });
-        if (delay === undefined) throw error;
-        await this.sleep(delay, spec);
-      }
-    }
+  request<T>(spec: RequestSpec): Promise<HttpResponse<T>> {
+    return retrying(spec, this.options.auth, (onHeader) => this.attempt<T>(spec, onHeader), (ms) => this.sleep(ms, spec));
   }
 
   /** Exactly one HTTP exchange (after getting the IAM header); typed errors, no retry. */

@@ -1,5 +1,5 @@
 import { idOfCrn, isCrn, targetTypeOfCrn } from './crn';
-import { IbmConflictError, IbmNotFoundError, IbmResponseError } from './errors';
+import { IbmAbortError, IbmApiError, IbmConflictError, IbmEndpointError, IbmInvalidIdError, IbmNotFoundError, IbmResponseError, IbmTransportError, isIbmNotFound } from './errors';
 import { HttpCore, type HttpResponse, type RequestSpec } from './http';
 import { IamTokenSource } from './iam';
 import { backoffDelay } from './retryPolicy';
@@ -42,6 +42,13 @@ export const VPC_API_VERSION = '2025-12-16';
 /** Page size for collections (IBM does not publish the bounds; 100 is the common VPC API maximum). */
 export const PAGE_LIMIT = 100;
 
+/**
+ * IBM's identifier rule for VPC resources, the API's path parameters (terraform-provider-ibm documents it for every
+ * `is` id: 1-64 characters matching `^[-0-9a-z_]+$`). An id is checked before it goes into a path: `..` would
+ * otherwise turn `/v1/flow_log_collectors/..` into `/v1/`.
+ */
+export const VPC_ID_RULE = /^[-0-9a-z_]{1,64}$/;
+
 export interface VpcClientOptions {
   /** Shares one token cache between clients (VPC and Global Tagging); one is made from the connection otherwise. */
   authenticator?: IamTokenSource;
@@ -53,9 +60,13 @@ type Json = Record<string, unknown>;
 export class VpcClient {
   readonly authenticator: IamTokenSource;
   private readonly http: HttpCore;
+  private readonly endpoint: string;
+  /** This base URL has answered as the VPC API (a 2xx body the wire mappers accept): its 404s can mean "gone". */
+  private servesVpcApi = false;
 
   // The connection (which holds the API key) is not kept: only the endpoint and the token source are.
   constructor(connection: IbmConnection, options: VpcClientOptions = {}) {
+    this.endpoint = connection.vpcEndpoint;
     this.authenticator = options.authenticator ?? new IamTokenSource({ apiKey: connection.apiKey, iamEndpoint: connection.iamEndpoint });
     this.http = new HttpCore({
       baseUrl: `${connection.vpcEndpoint.replace(/\/+$/, '')}/v1`,
@@ -74,10 +85,12 @@ export class VpcClient {
     return this.paged('list flow log collectors', '/flow_log_collectors', 'flow_log_collectors', { ...filters }, collectorFromWire, options);
   }
 
-  /** The collector, or undefined when there is none with this id (404). */
+  /**
+   * The collector, or undefined when IBM answers that there is none with this id. Rejects with IbmInvalidIdError
+   * for an id IBM cannot have given, and with IbmEndpointError for a 404 that is not IBM's not-found answer.
+   */
   async getCollector(id: string, options: CallOptions = {}): Promise<Collector | undefined> {
-    const spec = this.spec(`get flow log collector ${id}`, 'GET', `/flow_log_collectors/${encodeURIComponent(id)}`, options);
-    return this.orUndefined(spec, collectorFromWire);
+    return this.orUndefined(this.idSpec('flow_log_collector', `get flow log collector ${id}`, 'GET', id, options), collectorFromWire, 'flow_log_collector');
   }
 
   /** The collector whose target has this id (a target has at most one), or undefined. */
@@ -122,21 +135,21 @@ export class VpcClient {
   /** Renames, suspends (`active: false`) or resumes a collector (merge patch); 404 rejects with IbmNotFoundError. */
   async updateCollector(id: string, patch: CollectorPatch, options: CallOptions = {}): Promise<Collector> {
     const spec: RequestSpec = {
-      ...this.spec(`update flow log collector ${id}`, 'PATCH', `/flow_log_collectors/${encodeURIComponent(id)}`, options),
+      ...this.idSpec('flow_log_collector', `update flow log collector ${id}`, 'PATCH', id, options),
       body: patchToWire(patch),
       contentType: 'application/merge-patch+json',
     };
     return this.read(await this.http.request(spec), spec, collectorFromWire);
   }
 
-  /** Deletes a collector: `deleted` when IBM accepted it, `gone` when there was none (404). */
+  /** Deletes a collector: `deleted` when IBM accepted it, `gone` when IBM answers that there is none (see getCollector). */
   async deleteCollector(id: string, options: CallOptions = {}): Promise<'deleted' | 'gone'> {
-    const spec = this.spec(`delete flow log collector ${id}`, 'DELETE', `/flow_log_collectors/${encodeURIComponent(id)}`, options);
+    const spec = this.idSpec('flow_log_collector', `delete flow log collector ${id}`, 'DELETE', id, options);
     try {
       await this.http.request(spec);
       return 'deleted';
     } catch (error) {
-      if (IbmNotFoundError.isInstance(error)) return 'gone';
+      if (await this.isGone(error, spec, 'flow_log_collector')) return 'gone';
       throw error;
     }
   }
@@ -145,8 +158,10 @@ export class VpcClient {
   // Topology (read-only)
   // ---------------------------------------------------------------------------------------------------------------
 
+  /** The VPC, or undefined when none has this id (an id IBM cannot have given names none either). */
   async getVpc(id: string, options: CallOptions = {}): Promise<VpcInfo | undefined> {
-    return this.orUndefined(this.spec(`get VPC ${id}`, 'GET', `/vpcs/${encodeURIComponent(id)}`, options), vpcFromWire);
+    if (!VPC_ID_RULE.test(id)) return undefined;
+    return this.orUndefined(this.spec(`get VPC ${id}`, 'GET', `/vpcs/${encodeURIComponent(id)}`, options), vpcFromWire, 'vpc');
   }
 
   async listVpcs(options: CallOptions = {}): Promise<VpcInfo[]> {
@@ -182,6 +197,7 @@ export class VpcClient {
       return found && found.crn === idOrCrn ? found : undefined;
     }
     const id = idOrCrn;
+    if (!VPC_ID_RULE.test(id)) return undefined;
     // IBM's ids hint at their kind (instances `0717_…`, regional VPCs `r006-…`): try the likely one alone first.
     const likely: TargetType | undefined = /^[0-9a-z]{4}_/.test(id) ? 'instance' : /^r\d{3}-/.test(id) ? 'vpc' : undefined;
     if (likely) {
@@ -209,6 +225,7 @@ export class VpcClient {
   // ---------------------------------------------------------------------------------------------------------------
 
   private async getTyped(type: TargetType, id: string, options: CallOptions): Promise<ResolvedTarget | undefined> {
+    if (!VPC_ID_RULE.test(id)) return undefined;
     const path = (collection: string) => `/${collection}/${encodeURIComponent(id)}`;
     switch (type) {
       case 'vpc': {
@@ -216,17 +233,17 @@ export class VpcClient {
         return v && { type, id: v.id, vpcId: v.id, name: v.name, crn: v.crn };
       }
       case 'subnet': {
-        const s = await this.orUndefined(this.spec(`get subnet ${id}`, 'GET', path('subnets'), options), subnetFromWire);
+        const s = await this.orUndefined(this.spec(`get subnet ${id}`, 'GET', path('subnets'), options), subnetFromWire, 'subnet');
         return s && { type, id: s.id, vpcId: s.vpcId, name: s.name, crn: s.crn };
       }
       case 'instance': {
-        const i = await this.orUndefined(this.spec(`get instance ${id}`, 'GET', path('instances'), options), instanceFromWire);
+        const i = await this.orUndefined(this.spec(`get instance ${id}`, 'GET', path('instances'), options), instanceFromWire, 'instance');
         return i && { type, id: i.id, vpcId: i.vpcId, name: i.name, crn: i.crn };
       }
       case 'virtual_network_interface': {
-        const v = await this.orUndefined(this.spec(`get virtual network interface ${id}`, 'GET', path('virtual_network_interfaces'), options), vniFromWire);
+        const v = await this.orUndefined(this.spec(`get virtual network interface ${id}`, 'GET', path('virtual_network_interfaces'), options), vniFromWire, 'virtual_network_interface');
         if (!v) return undefined;
-        const vpcId = v.vpcId ?? (await this.orUndefined(this.spec(`get subnet ${v.subnetId}`, 'GET', `/subnets/${encodeURIComponent(v.subnetId)}`, options), subnetFromWire))?.vpcId;
+        const vpcId = v.vpcId ?? (await this.orUndefined(this.spec(`get subnet ${v.subnetId}`, 'GET', `/subnets/${encodeURIComponent(v.subnetId)}`, options), subnetFromWire, 'subnet'))?.vpcId;
         return vpcId ? { type, id: v.id, vpcId, name: v.name, crn: v.crn } : undefined;
       }
       default:
@@ -238,23 +255,68 @@ export class VpcClient {
     return { operation, method, path, signal: options.signal };
   }
 
+  /** A request on one collector: its id checked against IBM's identifier rule before it goes into the path. */
+  private idSpec(resource: 'flow_log_collector', operation: string, method: RequestSpec['method'], id: string, options: CallOptions): RequestSpec {
+    if (typeof id !== 'string' || !VPC_ID_RULE.test(id)) {
+      throw new IbmInvalidIdError({ operation, method, url: this.http.urlOf({ path: '/flow_log_collectors/{id}' }), kind: resource.replace(/_/g, ' '), id: String(id) });
+    }
+    return this.spec(operation, method, `/flow_log_collectors/${id}`, options);
+  }
+
   /** Maps a 2xx body; a body that does not fit becomes IbmResponseError. */
   private read<T>(res: HttpResponse<unknown>, spec: RequestSpec, map: (value: unknown) => T): T {
+    let value: T;
     try {
-      return map(res.data);
+      value = map(res.data);
     } catch (error) {
       if (!(error instanceof WireProblem) && !(error instanceof TypeError)) throw error;
       throw new IbmResponseError({ operation: spec.operation, method: spec.method, url: this.http.urlOf(spec), status: res.status, problem: error.message });
     }
+    this.servesVpcApi = true;
+    return value;
   }
 
-  private async orUndefined<T>(spec: RequestSpec, map: (value: unknown) => T): Promise<T | undefined> {
+  private async orUndefined<T>(spec: RequestSpec, map: (value: unknown) => T, resource: string): Promise<T | undefined> {
     try {
       return this.read(await this.http.request(spec), spec, map);
     } catch (error) {
-      if (IbmNotFoundError.isInstance(error)) return undefined;
+      if (await this.isGone(error, spec, resource)) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * Whether a failed request means the resource is gone: a 404 with IBM's not-found body (isIbmNotFound), from a
+   * base URL that serves the VPC API. Any other 404 is a wrong endpoint and rejects with IbmEndpointError; other
+   * errors are not "gone" (false).
+   */
+  private async isGone(error: unknown, spec: RequestSpec, resource: string): Promise<boolean> {
+    if (!IbmNotFoundError.isInstance(error)) return false;
+    const endpointError = (problem: string) =>
+      new IbmEndpointError({ operation: spec.operation, method: spec.method, url: this.http.urlOf(spec), endpoint: this.endpoint, status: 404, problem, configKey: 'vpcEndpoint' });
+    if (!isIbmNotFound(error, resource)) {
+      const body = error.vpcErrorBody ? `with error code "${error.ibmCode}" where IBM's not-found answer has not_found or ${resource}_not_found` : "without IBM's error body";
+      throw endpointError(`the endpoint answered 404 ${body}`);
+    }
+    if (this.servesVpcApi) return true;
+    // The first 404 of this client: one collection request shows whether the base URL is the VPC API at all (a
+    // wrong path prefix on a real VPC API host, or the emulator's control API, also answers `not_found`).
+    const probe: RequestSpec = { ...this.spec('list flow log collectors', 'GET', '/flow_log_collectors', { signal: spec.signal }), query: { limit: 1 } };
+    try {
+      this.read(await this.http.request(probe), probe, (v) => {
+        if (typeof v !== 'object' || v === null || !Array.isArray((v as Json).flow_log_collectors)) throw new WireProblem('the collection has no "flow_log_collectors" list');
+        return v;
+      });
+    } catch (probeError) {
+      if (IbmAbortError.isInstance(probeError)) throw probeError;
+      const said = IbmApiError.isInstance(probeError)
+        ? `answered ${probeError.status}${probeError.ibmCode ? ` (${probeError.ibmCode})` : ''}`
+        : IbmTransportError.isInstance(probeError)
+          ? `gave no answer (${probeError.transportCode})`
+          : 'answered with a body that is not a flow log collector collection';
+      throw endpointError(`the endpoint answered 404 with IBM's not-found code, but GET ${safePath(this.http.urlOf(probe))} ${said}, which the VPC API never does`);
+    }
+    return true;
   }
 
   private async *paged<T>(
@@ -282,6 +344,11 @@ export class VpcClient {
       }
     } while (start !== undefined);
   }
+}
+
+/** A URL without its query (the probe's `version`, `generation` and `limit` say nothing to the reader). */
+function safePath(url: string): string {
+  return url.split('?')[0];
 }
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {

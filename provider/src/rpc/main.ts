@@ -1,5 +1,6 @@
 import type { Server } from '@grpc/grpc-js';
 import { EngineLog } from './engineLog';
+import { exitWithParent } from './parentWatch';
 import { ProviderServer } from './provider';
 import { grpc, providerGrpc } from './stubs';
 
@@ -37,4 +38,5 @@ export function main(argv: string[]): void {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  exitWithParent(stop);
 }

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-js';
 import * as collector from '../resources/flowLogCollector';
 import { ManagedCollectors } from '../resources/managed';
@@ -11,10 +9,7 @@ import { bagOf, encodeBag, encodeOutputs, secretOutputs } from './properties';
 import { checkProviderConfig, configureServices, diffProviderConfig, type Services } from './services';
 import { empty, plugin, provider, struct } from './stubs';
 import { keyPath } from './codec';
-
-const ROOT = resolve(__dirname, '../../../..');
-const SCHEMA = readFileSync(resolve(ROOT, 'schema.json'), 'utf8');
-const VERSION = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+import { packageVersion, schemaText } from '../package/info';
 
 type Call<Req> = ServerUnaryCall<Req, unknown>;
 type Done = sendUnaryData<unknown>;
@@ -105,13 +100,13 @@ export class ProviderServer {
       }),
       getPluginInfo: this.run(async () => {
         const info = new plugin.PluginInfo();
-        info.setVersion(VERSION);
+        info.setVersion(packageVersion());
         return info;
       }),
       getSchema: this.run(async (req: InstanceType<typeof provider.GetSchemaRequest>) => {
         if (req.getVersion() > 1) throw new Error(`schema version ${req.getVersion()} is not supported; this provider serves version 0`);
         const res = new provider.GetSchemaResponse();
-        res.setSchema(SCHEMA);
+        res.setSchema(schemaText());
         return res;
       }),
       checkConfig: this.run(async (req: InstanceType<typeof provider.CheckRequest>) => {

@@ -6,18 +6,25 @@
  * program asks for delete-before-replace), with `preview` set in a preview; resources gone from the program are
  * deleted once the program has run without error (an erroring program deletes nothing, as with Pulumi).
  * `@pulumi/random` resources are the runner's own (randomResources.ts); other packages are refused by name.
+ *
+ * What Pulumi does to lose nothing, the runner does too: a lock per stack (stackLock.ts), creates written to the
+ * state as pending before the plugin's Create and settled by the next run (pendingCreates.ts), and Ctrl-C in two
+ * steps — the first lets the operations in flight finish and saves, the second stops at once.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Severity } from '../rpc/engineLog';
 import { decode, sameValue, UNKNOWN_SENTINEL, unwrapObject, containsUnknown, type PObject, type WireObject } from '../rpc/codec';
 import { EngineServer } from './engineServer';
 import { LiveState } from './liveState';
+import { pluginLocator } from './pluginDiscovery';
 import { initFailureOf, type RpcError } from './pluginProcess';
 import { runProgram, type Registration, type RegistrationResult } from './programLoader';
 import { providerConfig, type Project } from './projectFiles';
 import { CheckFailedError, PACKAGE, PROVIDER_TYPE, ProviderPool } from './providers';
 import { cryptoRandom, randomTypeOf } from './randomResources';
 import * as calls from './resourceCalls';
+import { settleCreate, settlePendingCreates } from './pendingCreates';
+import { StackLock } from './stackLock';
 import { loadState, type ResourceState } from './stackState';
 import { changedKeys, type Step } from './steps';
 
@@ -37,6 +44,8 @@ export interface RunOptions {
   overrides?: WireObject;
   /** The plugin's environment (its config fallbacks). */
   env?: NodeJS.ProcessEnv;
+  /** Take SIGINT and SIGTERM as the CLI does: the first lets the operations in flight finish, the second stops now. */
+  handleSignals?: boolean;
 }
 
 export type RunKind = 'preview' | 'up' | 'refresh' | 'destroy';
@@ -50,6 +59,8 @@ export interface RunReport {
   /** The program's exports (preview, up) in wire form. */
   outputs: WireObject;
   ok: boolean;
+  /** A Ctrl-C (or SIGTERM) ended the run early, after the operations in flight had finished. */
+  interrupted?: boolean;
 }
 
 /**
@@ -61,6 +72,14 @@ const DERIVED_OUTPUT = 'coverage';
 const isOurs = (type: string) => type.startsWith(`${PACKAGE}:`);
 const isRandom = (type: string) => type.startsWith('random:');
 
+/** What a registration meets once the run has been interrupted: it is not started. */
+class InterruptedError extends Error {
+  override readonly name = 'InterruptedError';
+  constructor() {
+    super('interrupted before it started');
+  }
+}
+
 function messageOf(error: unknown): string {
   const e = error as Partial<RpcError>;
   return typeof e.details === 'string' && e.details !== '' ? e.details : (error as Error)?.message ?? String(error);
@@ -70,8 +89,13 @@ class Session {
   readonly engine = new EngineServer();
   readonly steps: Step[] = [];
   readonly errors: Diagnostic[] = [];
+  /** What the runner itself has to say (settled pending creates). */
+  readonly notes: Diagnostic[] = [];
   readonly live: LiveState;
   readonly providers: ProviderPool;
+  interrupted = false;
+  /** Operations not started because of the interrupt. */
+  skipped = 0;
 
   constructor(readonly options: RunOptions, readonly preview: boolean) {
     const { project, stack } = options;
@@ -84,6 +108,7 @@ class Session {
       providerConfig(project.config, PACKAGE),
       options.overrides ?? {},
       previous.resources.filter((r) => r.type === PROVIDER_TYPE),
+      pluginLocator(project, options.env ?? process.env),
     );
   }
 
@@ -98,7 +123,50 @@ class Session {
 
   report(kind: RunKind, outputs: WireObject): RunReport {
     const logged = this.engine.messages.map((m) => ({ urn: m.urn, severity: SEVERITIES[m.severity] ?? 'info', message: m.message }));
-    return { kind, project: this.options.project.name, stack: this.options.stack, steps: this.steps, diagnostics: [...logged, ...this.errors], outputs, ok: this.errors.length === 0 };
+    const errors = [...this.errors];
+    if (this.interrupted) {
+      const skipped = this.skipped > 0 ? `; ${this.skipped} not started` : '';
+      errors.push({ urn: '', severity: 'error', message: `interrupted: the operations in flight finished and the state is saved${skipped}. Run \`ibm-flowlogs run ${kind}\` again to finish.` });
+    }
+    return { kind, project: this.options.project.name, stack: this.options.stack, steps: this.steps, diagnostics: [...logged, ...this.notes, ...errors], outputs, ok: errors.length === 0, interrupted: this.interrupted };
+  }
+
+  note(urn: string, severity: Severity, message: string): void {
+    this.notes.push({ urn, severity, message });
+  }
+
+  /** Ctrl-C in two steps (see the top of this file); returns the function that removes the handlers. */
+  watchSignals(): () => void {
+    let count = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      count += 1;
+      if (count === 1) {
+        this.interrupted = true;
+        const what = signal === 'SIGINT' ? 'Ctrl-C' : signal;
+        process.stderr.write(`\n${what}: starting nothing new; waiting for the operations in flight to finish, then saving the state. ${what} again stops at once.\n`);
+        return;
+      }
+      process.stderr.write('stopping now: the state records the creates in flight, and the next run settles them.\n');
+      this.providers.killAll();
+      process.exit(130);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    return () => {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    };
+  }
+
+  /** Settles the creates an earlier run left pending; a failed look-up is the run's error. */
+  async settle(): Promise<boolean> {
+    try {
+      await settlePendingCreates(this.live, this.providers, (urn, severity, message) => this.note(urn, severity, message), this.preview);
+      return true;
+    } catch (error) {
+      this.errors.push({ urn: '', severity: 'error', message: `could not settle the creates an earlier run left pending (${messageOf(error)}); nothing was changed` });
+      return false;
+    }
   }
 
   async close(): Promise<void> {
@@ -109,6 +177,10 @@ class Session {
   // ---- registrations -------------------------------------------------------------------------------------------
 
   async register(reg: Registration): Promise<RegistrationResult> {
+    if (this.interrupted) {
+      this.skipped += 1;
+      throw new InterruptedError();
+    }
     this.live.markRegistered(reg.urn);
     try {
       if (reg.kind === 'read') return await this.readExternal(reg);
@@ -224,15 +296,26 @@ class Session {
   }
 
   private async create(plugin: Awaited<ReturnType<ProviderPool['forResource']>>['plugin'], reg: Registration, inputs: WireObject, fresh: Omit<ResourceState, 'id' | 'inputs' | 'outputs'>): Promise<RegistrationResult> {
+    const timeout = calls.timeoutSeconds(reg.timeouts.create);
+    if (this.preview) return { state: (await calls.create(plugin, reg, inputs, true, timeout)).outputs };
+    // In the state before the POST: a run killed during the Create leaves a pending create, not an orphan.
+    const op = this.live.beginCreate({ ...fresh, id: '', inputs, outputs: {} });
     try {
-      const { id, outputs } = await calls.create(plugin, reg, inputs, this.preview, calls.timeoutSeconds(reg.timeouts.create));
-      if (this.preview) return { state: outputs };
-      this.live.set({ ...fresh, id, inputs, outputs });
+      const { id, outputs } = await calls.create(plugin, reg, inputs, false, timeout);
+      this.live.endCreate(op, { ...fresh, id, inputs, outputs });
       return { id, state: outputs };
     } catch (error) {
       // The collector exists but is not ready: keep it in the state so the next run updates or deletes it.
       const partial = initFailureOf(error as RpcError);
-      if (partial && partial.id !== '' && !this.preview) this.live.set({ ...fresh, id: partial.id, inputs, outputs: partial.properties, initErrors: partial.reasons });
+      if (partial && partial.id !== '') {
+        this.live.endCreate(op, { ...fresh, id: partial.id, inputs, outputs: partial.properties, initErrors: partial.reasons });
+        throw error;
+      }
+      // Whether a failed Create left a collector is not always known (an answer lost after the POST, a plugin that
+      // died): its target says. When even that look-up fails, the create stays pending for the next run.
+      await settleCreate(op, this.live, this.providers, (urn, severity, message) => {
+        if (!message.includes('nothing was created')) this.note(urn, severity, message);
+      }, 'this run').catch(() => undefined);
       throw error;
     }
   }
@@ -242,11 +325,16 @@ class Session {
   /** Deletes in reverse order; a failed delete keeps the resource in the state and stops, as Pulumi does. */
   async deleteAll(resources: ResourceState[], pending: boolean): Promise<void> {
     for (const r of [...resources].reverse()) {
+      if (this.interrupted) {
+        this.skipped += 1;
+        continue;
+      }
       if (r.external) {
         if (!this.preview) this.live.remove(r.urn);
         continue;
       }
-      this.steps.push({ op: 'delete', urn: r.urn, type: r.type, name: r.name, changes: [] });
+      const step: Step = { op: 'delete', urn: r.urn, type: r.type, name: r.name, changes: [] };
+      this.steps.push(step);
       if (this.preview) continue;
       try {
         if (r.protect) throw new Error(`${r.name} is protected; remove protect before deleting it`);
@@ -255,7 +343,8 @@ class Session {
           await calls.remove(plugin, r, r.id, r.inputs, r.outputs, 0);
         }
       } catch (error) {
-        this.errors.push({ urn: r.urn, severity: 'error', message: messageOf(error) });
+        step.error = messageOf(error);
+        this.errors.push({ urn: r.urn, severity: 'error', message: step.error });
         return;
       }
       if (pending) this.live.removePendingDelete(r);
@@ -264,20 +353,35 @@ class Session {
   }
 }
 
-/** One run: the engine server up, the plugins stopped at the end whatever happens. */
-async function withSession(options: RunOptions, preview: boolean, run: (s: Session) => Promise<RunReport>): Promise<RunReport> {
-  const s = new Session(options, preview);
+/**
+ * One run: the stack locked (except for a preview, which writes nothing), pending creates settled, the engine server
+ * up, the plugins stopped at the end whatever happens — and killed if the runner exits first.
+ */
+async function withSession(options: RunOptions, kind: RunKind, run: (s: Session) => Promise<RunReport>): Promise<RunReport> {
+  const preview = kind === 'preview';
+  const lock = preview ? undefined : StackLock.acquire(options.stateFile, kind);
   try {
-    await s.engine.start();
-    return await run(s);
+    const s = new Session(options, preview);
+    const unwatch = options.handleSignals ? s.watchSignals() : () => undefined;
+    const killOnExit = () => s.providers.killAll();
+    process.once('exit', killOnExit);
+    try {
+      await s.engine.start();
+      if (!(await s.settle())) return s.report(kind, s.live.snapshot().outputs);
+      return await run(s);
+    } finally {
+      unwatch();
+      process.removeListener('exit', killOnExit);
+      await s.close();
+    }
   } finally {
-    await s.close();
+    lock?.release();
   }
 }
 
 /** `preview` (nothing changes, state untouched) or `up`. */
 export function deploy(options: RunOptions, preview: boolean): Promise<RunReport> {
-  return withSession(options, preview, async (s) => {
+  return withSession(options, preview ? 'preview' : 'up', async (s) => {
     const result = await runProgram(options.project, options.stack, preview, {
       register: (reg) => s.register(reg),
       invoke: async (token, args, provider) => {
@@ -286,9 +390,11 @@ export function deploy(options: RunOptions, preview: boolean): Promise<RunReport
         return calls.invoke(plugin, token, args as WireObject);
       },
     });
-    // A registration's error is already reported under its resource; the program's own are reported here.
-    if (s.errors.length === 0) for (const error of result.errors) s.errors.push({ urn: '', severity: 'error', message: error.message });
-    if (s.errors.length === 0) {
+    // A registration's error is already reported under its resource; the program's own are reported here, and the
+    // registrations an interrupt left unstarted once, by the report.
+    const programErrors = result.errors.filter((e) => !(e instanceof InterruptedError) && !/interrupted before it started/.test(e.message));
+    if (s.errors.length === 0) for (const error of programErrors) s.errors.push({ urn: '', severity: 'error', message: error.message });
+    if (s.errors.length === 0 && !s.interrupted) {
       await s.deleteAll(s.live.pending(), true);
       await s.deleteAll(s.live.unregistered(), false);
       if (!preview) s.live.setOutputs(result.outputs);
@@ -299,8 +405,12 @@ export function deploy(options: RunOptions, preview: boolean): Promise<RunReport
 
 /** Reads every resource back and records what drifted; a resource gone from the cloud leaves the state. */
 export function refresh(options: RunOptions): Promise<RunReport> {
-  return withSession(options, false, async (s) => {
+  return withSession(options, 'refresh', async (s) => {
     for (const r of s.live.all()) {
+      if (s.interrupted) {
+        s.skipped += 1;
+        continue;
+      }
       if (!r.custom || !isOurs(r.type) || r.pendingDelete) {
         s.steps.push({ op: 'same', urn: r.urn, type: r.type, name: r.name, changes: [] });
         continue;
@@ -330,10 +440,10 @@ export function refresh(options: RunOptions): Promise<RunReport> {
 
 /** Deletes every resource of the stack, dependents first. */
 export function destroy(options: RunOptions): Promise<RunReport> {
-  return withSession(options, false, async (s) => {
+  return withSession(options, 'destroy', async (s) => {
     await s.deleteAll(s.live.pending(), true);
     if (s.errors.length === 0) await s.deleteAll(s.live.all().filter((r) => !r.pendingDelete), false);
-    if (s.errors.length === 0) s.live.setOutputs({});
+    if (s.errors.length === 0 && !s.interrupted) s.live.setOutputs({});
     return s.report('destroy', {});
   });
 }

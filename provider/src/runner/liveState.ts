@@ -7,28 +7,55 @@
  * previous order, then replaced resources still waiting to be deleted.
  */
 import type { WireObject } from '../rpc/codec';
-import { saveState, type ResourceState, type StackState } from './stackState';
+import { saveState, type PendingOperation, type ResourceState, type StackState } from './stackState';
 
 export class LiveState {
   private readonly current = new Map<string, ResourceState>();
   private readonly registered: string[] = [];
   private pendingDeletes: ResourceState[];
+  private pendingCreates: PendingOperation[];
   private outputs: WireObject;
 
   /** `file` undefined: nothing is written (a preview). */
   constructor(private readonly previous: StackState, private readonly file: string | undefined) {
     for (const r of previous.resources) if (!r.pendingDelete) this.current.set(r.urn, r);
     this.pendingDeletes = previous.resources.filter((r) => r.pendingDelete);
+    this.pendingCreates = [...(previous.pendingOperations ?? [])];
     this.outputs = previous.outputs;
+  }
+
+  /** Creates an earlier run started and never recorded the end of (it was killed or interrupted). */
+  unsettledCreates(): PendingOperation[] {
+    return [...this.pendingCreates];
+  }
+
+  /** The ids of every resource the state records, pending deletes included. */
+  knownIds(): Set<string> {
+    return new Set([...this.current.values(), ...this.pendingDeletes].map((r) => r.id).filter((id) => id !== ''));
+  }
+
+  /** Written before the plugin's Create is called: if the run dies during it, the next run knows to look. */
+  beginCreate(resource: ResourceState): PendingOperation {
+    const op: PendingOperation = { type: 'creating', resource, startedAt: new Date().toISOString() };
+    this.pendingCreates.push(op);
+    this.persist();
+    return op;
+  }
+
+  /** The create's outcome is known: the resource (created, or found by a later run), or nothing. One write. */
+  endCreate(op: PendingOperation, created?: ResourceState): void {
+    this.pendingCreates = this.pendingCreates.filter((p) => p !== op);
+    if (created) this.current.set(created.urn, created);
+    this.persist();
   }
 
   get(urn: string): ResourceState | undefined {
     return this.current.get(urn);
   }
 
-  /** Resources of the previous state, in order, that this run has not registered. */
+  /** Resources of the state, in order, that this run has not registered (the program no longer declares them). */
   unregistered(): ResourceState[] {
-    return this.previous.resources.filter((r) => !r.pendingDelete && !this.registered.includes(r.urn) && this.current.has(r.urn));
+    return this.snapshot().resources.filter((r) => !r.pendingDelete && !this.registered.includes(r.urn));
   }
 
   pending(): ResourceState[] {
@@ -71,7 +98,13 @@ export class LiveState {
   snapshot(): StackState {
     const first = this.registered.map((urn) => this.current.get(urn)).filter((r): r is ResourceState => r !== undefined);
     const rest = this.previous.resources.filter((r) => !r.pendingDelete && !this.registered.includes(r.urn)).map((r) => this.current.get(r.urn)).filter((r): r is ResourceState => r !== undefined);
-    return { ...this.previous, resources: [...first, ...rest, ...this.pendingDeletes], outputs: this.outputs };
+    // Found by settling an earlier run's pending create, and not (yet) registered in this one.
+    const listed = new Set([...first, ...rest].map((r) => r.urn));
+    const adopted = [...this.current.values()].filter((r) => !listed.has(r.urn));
+    const state: StackState = { ...this.previous, resources: [...first, ...rest, ...adopted, ...this.pendingDeletes], outputs: this.outputs };
+    if (this.pendingCreates.length > 0) state.pendingOperations = [...this.pendingCreates];
+    else delete state.pendingOperations;
+    return state;
   }
 
   persist(): void {

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { any, grpc, provider, providerGrpc, status } from '../rpc/stubs';
 
@@ -21,8 +21,16 @@ export class PluginProcess {
   stderr = '';
   private constructor(readonly child: ChildProcess, readonly port: number, readonly client: InstanceType<typeof providerGrpc.ResourceProviderClient>) {}
 
-  static async launch(engineAddress?: string, env: NodeJS.ProcessEnv = process.env): Promise<PluginProcess> {
-    const child = spawn(process.execPath, [PLUGIN, ...(engineAddress ? [engineAddress] : [])], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** @param plugin the executable (pluginDiscovery.ts finds it); the checkout's by default */
+  static async launch(engineAddress?: string, env: NodeJS.ProcessEnv = process.env, plugin: string = PLUGIN): Promise<PluginProcess> {
+    const args = engineAddress ? [engineAddress] : [];
+    // The checkout's shim runs under this Node.js; any other plugin is executed as the engine executes plugins,
+    // from a folder of its own rather than the checkout.
+    const [command, argv, cwd] = plugin === PLUGIN ? [process.execPath, [PLUGIN, ...args], ROOT] : [plugin, args, dirname(plugin)];
+    const shell = process.platform === 'win32' && /\.cmd$/i.test(plugin); // a .cmd runs only through cmd.exe
+    // A process group of its own, as a job's: the terminal's Ctrl-C reaches the runner only, which lets the
+    // operations in flight finish first. The plugin ends with the runner all the same (rpc/parentWatch.ts).
+    const child = spawn(command, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], shell, detached: true });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     const line = await new Promise<string>((res, rej) => {

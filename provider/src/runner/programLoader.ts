@@ -6,9 +6,10 @@
  * - The registration request itself (URN parent, provider reference, dependencies, deleteBeforeReplace,
  *   customTimeouts, ignoreChanges, protect, inputs in wire form with their secrets): the monitor's
  *   registerResource calls `newResource` synchronously, so the request is captured just before that call.
- * - One copy of the Pulumi SDK: setMocks is state inside `@pulumi/pulumi`, so `@pulumi/pulumi`, `@pulumi/random` and
- *   `@ibmflowlogs/pulumi` are resolved to the runner's own copies wherever the program lives (a program with its own
- *   node_modules would otherwise talk to no engine at all).
+ * - One copy of the Pulumi SDK: setMocks is state inside `@pulumi/pulumi`, so `@pulumi/pulumi` and `@pulumi/random`
+ *   are resolved to the runner's own copies wherever the program lives (a program with its own node_modules would
+ *   otherwise talk to no engine at all). `@ibmflowlogs/pulumi` is the program's own when it has one installed (its
+ *   `@pulumi/pulumi` is then the runner's), else the runner's copy.
  * - TypeScript: `.ts` files are transpiled when required (types are checked by `make build`, as ts-node's
  *   transpile-only mode does for `pulumi up`).
  */
@@ -67,7 +68,12 @@ function installModuleHooks(): void {
   const originalResolve = Module._resolveFilename;
   Module._resolveFilename = function (request: string, parent: unknown, ...rest: unknown[]) {
     if (request === '@ibmflowlogs/pulumi' || request.startsWith('@ibmflowlogs/pulumi/')) {
-      return originalResolve.call(this, SDK_ENTRY + request.slice('@ibmflowlogs/pulumi'.length), parent, ...rest);
+      // The program's own SDK when it has one installed (as under `pulumi up`), else the runner's copy.
+      try {
+        return originalResolve.call(this, request, parent, ...rest);
+      } catch {
+        return originalResolve.call(this, SDK_ENTRY + request.slice('@ibmflowlogs/pulumi'.length), parent, ...rest);
+      }
     }
     if (request.startsWith('@pulumi/')) return originalResolve.call(this, request, module, ...rest);
     return originalResolve.call(this, request, parent, ...rest);

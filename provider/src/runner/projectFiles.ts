@@ -3,9 +3,10 @@
  * and `Pulumi.<stack>.yaml` (the stack's config). Only what the offline runner needs; secure values
  * (`secure: v1:...`) are encrypted by the Pulumi CLI and cannot be read here, so they are refused by name.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { load } from 'js-yaml';
+import type { ProjectPlugin } from './pluginDiscovery';
 
 export interface Project {
   dir: string;
@@ -14,6 +15,8 @@ export interface Project {
   main: string;
   /** Namespaced config (`project:key`, `ibmflowlogs:region`) as strings, the way PULUMI_CONFIG carries it. */
   config: Record<string, string>;
+  /** Pulumi.yaml's `plugins.providers`: resource plugins from a local folder. */
+  plugins: ProjectPlugin[];
 }
 
 function readYaml(file: string): Record<string, any> {
@@ -30,6 +33,27 @@ function namespaced(key: string, project: string): string {
 /** Config values reach programs as strings; objects and lists as JSON, as the Pulumi CLI does. */
 function configString(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * `plugins.providers` as the engine reads it (pulumi/pulumi pkg/resource/plugin/host.go, parsePluginOpts): each
+ * entry a `name`, a `path` to a folder (relative to the project) and an optional semantic `version`.
+ */
+function projectPlugins(doc: Record<string, any>, dir: string, projectFile: string): ProjectPlugin[] {
+  const entries: unknown = doc.plugins?.providers ?? [];
+  if (!Array.isArray(entries)) throw new Error(`${projectFile}: plugins.providers must be a list of {name, path, version?}`);
+  return entries.map((entry: any, i: number) => {
+    const where = `${projectFile}: plugins.providers[${i}]`;
+    if (typeof entry?.name !== 'string' || entry.name === '') throw new Error(`${where}.name must be a non-empty string; received ${JSON.stringify(entry?.name)}`);
+    if (typeof entry.path !== 'string' || entry.path === '') throw new Error(`${where}.path must be the folder that holds pulumi-resource-${entry.name}; received ${JSON.stringify(entry.path)}`);
+    const path = isAbsolute(entry.path) ? entry.path : resolve(dir, entry.path);
+    if (!existsSync(path)) throw new Error(`${where}.path: no folder at path '${path}'`);
+    if (!statSync(path).isDirectory()) throw new Error(`${where}.path: provider folder '${path}' is not a directory`);
+    if (entry.version !== undefined && (typeof entry.version !== 'string' || !/^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/.test(entry.version))) {
+      throw new Error(`${where}.version must be a semantic version such as 0.1.0; received ${JSON.stringify(entry.version)}`);
+    }
+    return { name: entry.name, path, ...(entry.version !== undefined ? { version: entry.version as string } : {}) };
+  });
 }
 
 export function readProject(dirArg: string, stack: string, overrides: Record<string, string> = {}): Project {
@@ -61,7 +85,7 @@ export function readProject(dirArg: string, stack: string, overrides: Record<str
     }
   }
   for (const [key, value] of Object.entries(overrides)) config[namespaced(key, doc.name)] = value;
-  return { dir, name: doc.name, main, config };
+  return { dir, name: doc.name, main, config, plugins: projectPlugins(doc, dir, projectFile) };
 }
 
 /** The config of one package's default provider: its namespace's keys without the namespace. */

@@ -7,7 +7,7 @@ import { PACKAGE } from '../rpc/config';
 import { provider } from '../rpc/stubs';
 import { toStruct, type WireObject } from '../rpc/codec';
 import type { EngineServer } from './engineServer';
-import { PluginProcess } from './pluginProcess';
+import { PLUGIN, PluginProcess } from './pluginProcess';
 import { withoutRedacted, type ResourceState } from './stackState';
 
 export { PACKAGE };
@@ -36,6 +36,7 @@ export const failuresOf = (list: Array<InstanceType<typeof provider.CheckFailure
 
 export class ProviderPool {
   private readonly providers = new Map<string, Promise<ConfiguredProvider>>();
+  private readonly launched: PluginProcess[] = [];
 
   /**
    * @param overrides config that wins over every provider's own (the emulator's endpoints and credentials)
@@ -48,6 +49,8 @@ export class ProviderPool {
     private readonly defaultConfig: WireObject,
     private readonly overrides: WireObject,
     private readonly stateProviders: readonly ResourceState[] = [],
+    /** The plugin executable to start, asked for when a provider is first needed (pluginDiscovery.ts). */
+    private readonly locatePlugin: () => string = () => PLUGIN,
   ) {}
 
   /** Launches, checks and configures the provider registered as `ref` (`urn::id`, or '' for the default one). */
@@ -71,7 +74,8 @@ export class ProviderPool {
   }
 
   private async launch(urn: string, news: WireObject, olds: WireObject): Promise<ConfiguredProvider> {
-    const plugin = await PluginProcess.launch(this.engine.address, this.env);
+    const plugin = await PluginProcess.launch(this.engine.address, this.env, this.locatePlugin());
+    this.launched.push(plugin);
     try {
       const check = new provider.CheckRequest();
       check.setUrn(urn);
@@ -91,6 +95,11 @@ export class ProviderPool {
       await plugin.stop();
       throw error;
     }
+  }
+
+  /** Ends every plugin at once, without waiting (the runner is stopping now: a second Ctrl-C, or its exit). */
+  killAll(): void {
+    for (const p of this.launched) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
   }
 
   async stopAll(): Promise<void> {

@@ -158,7 +158,7 @@ export const RANDOM_TYPES: Readonly<Record<string, RandomType>> = {
 };
 
 export function randomTypeOf(type: string): RandomType {
-  const t = RANDOM_TYPES[type];
+  const t = Object.hasOwn(RANDOM_TYPES, type) ? RANDOM_TYPES[type] : undefined;
   if (!t) throw new Error(`the offline runner does not implement ${type}; it implements ${Object.keys(RANDOM_TYPES).join(', ')}`);
   return t;
 }

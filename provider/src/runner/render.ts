@@ -94,13 +94,16 @@ function outputs(report: RunReport): string[] {
 
 function summary(report: RunReport, planned: boolean): string[] {
   const counts = new Map<Op, number>();
-  for (const s of report.steps) counts.set(s.op, (counts.get(s.op) ?? 0) + 1);
+  // A step that failed did not happen: it is counted as failed, not as done.
+  for (const s of report.steps) if (!s.error) counts.set(s.op, (counts.get(s.op) ?? 0) + 1);
   const out = ['Resources:'];
   for (const op of ['create', 'update', 'replace', 'delete', 'read', 'refresh'] as Op[]) {
     const n = counts.get(op);
     if (n) out.push(`    ${SYMBOL[op]} ${n} ${planned ? `to ${PLANNED[op]}` : DONE[op]}`);
   }
   if (counts.get('same')) out.push(`    ${counts.get('same')} unchanged`);
+  const failed = report.steps.filter((s) => s.error).length;
+  if (failed) out.push(`    ${failed} failed`);
   if (report.steps.length === 0) out.push('    none');
   return out;
 }

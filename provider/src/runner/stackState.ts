@@ -6,7 +6,7 @@
  * secret is replaced by a redacted wrapper, and the runner takes secrets again from the program, the emulator's
  * endpoints file or the environment.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SECRET_SIG, SIG_KEY, type WireObject, type WireValue } from '../rpc/codec';
 
@@ -33,6 +33,18 @@ export interface ResourceState {
   pendingDelete?: boolean;
 }
 
+/**
+ * An operation that may have reached the cloud without its result reaching the state, as Pulumi's checkpoint keeps
+ * `pending_operations`: a create is written here before the plugin's Create is called, and replaced by the resource
+ * when Create answers. One left over from an interrupted run is settled at the start of the next (pendingCreates.ts).
+ */
+export interface PendingOperation {
+  type: 'creating';
+  /** The resource as it would be recorded: the checked inputs, no id or outputs yet. */
+  resource: ResourceState;
+  startedAt: string;
+}
+
 export interface StackState {
   version: 1;
   project: string;
@@ -40,6 +52,7 @@ export interface StackState {
   resources: ResourceState[];
   /** The program's exports from the last `up`. */
   outputs: WireObject;
+  pendingOperations?: PendingOperation[];
 }
 
 export function emptyState(project: string, stack: string): StackState {
@@ -55,13 +68,19 @@ export function loadState(file: string, project: string, stack: string): StackSt
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState(project, stack);
     throw error;
   }
-  let state: StackState;
+  let parsed: unknown;
   try {
-    state = JSON.parse(text) as StackState;
+    parsed = JSON.parse(text);
   } catch (error) {
-    throw new Error(`state file ${file} is not valid JSON (${(error as Error).message}); restore it or remove it if the stack holds nothing`);
+    throw new Error(`state file ${file} is not valid JSON (${(error as Error).message}); restore it from a backup, or remove it if the stack holds nothing`);
   }
-  if (state.version !== 1 || !Array.isArray(state.resources)) throw new Error(`state file ${file} is not an offline-runner state (version 1 with a resources list)`);
+  const problems = stateProblems(parsed);
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 10).map((p) => `\n  ${p.path || '(root)'}: ${p.reason}`).join('');
+    const more = problems.length > 10 ? `\n  … and ${problems.length - 10} more` : '';
+    throw new Error(`state file ${file} is damaged:${shown}${more}\nRestore it from a backup, or correct the fields named above; removing it forgets every resource it records.`);
+  }
+  const state = parsed as StackState;
   if (state.project !== project || state.stack !== stack) {
     throw new Error(`state file ${file} belongs to ${state.project}/${state.stack}, not ${project}/${stack}; pass another --state file`);
   }
@@ -77,8 +96,55 @@ export function saveState(file: string, state: StackState): void {
     outputs: redactSecrets(state.outputs) as WireObject,
   };
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(redacted, null, 2)}\n`);
+  // Only its owner reads a stack's state: it names every resource and its inputs.
+  writeFileSync(tmp, `${JSON.stringify(redacted, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
   renameSync(tmp, file);
+}
+
+interface Problem {
+  path: string;
+  reason: string;
+}
+
+const describe = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) : `${typeof v} ${String(v)}`;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Every field of a parsed state file that is not what the runner writes, with its path (zod-style: all at once). */
+export function stateProblems(value: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const expect = (ok: boolean, path: string, what: string, v: unknown) => {
+    if (!ok) problems.push({ path, reason: `expected ${what}, received ${describe(v)}` });
+    return ok;
+  };
+  if (!expect(isObject(value), '', 'an object (an offline-runner state)', value)) return problems;
+  const s = value as Record<string, unknown>;
+  expect(s.version === 1, 'version', 'version 1 (this runner writes version 1)', s.version);
+  for (const key of ['project', 'stack'] as const) expect(typeof s[key] === 'string', key, 'a string', s[key]);
+  expect(isObject(s.outputs), 'outputs', 'an object', s.outputs);
+  const resource = (r: unknown, path: string) => {
+    if (!expect(isObject(r), path, 'an object', r)) return;
+    const o = r as Record<string, unknown>;
+    for (const key of ['urn', 'type', 'name', 'id', 'provider'] as const) expect(typeof o[key] === 'string', `${path}.${key}`, 'a string', o[key]);
+    expect(typeof o.custom === 'boolean', `${path}.custom`, 'a boolean', o.custom);
+    for (const key of ['inputs', 'outputs'] as const) expect(isObject(o[key]), `${path}.${key}`, 'an object', o[key]);
+    for (const key of ['external', 'protect', 'pendingDelete'] as const) if (o[key] !== undefined) expect(typeof o[key] === 'boolean', `${path}.${key}`, 'a boolean', o[key]);
+    if (o.randomSeed !== undefined) expect(typeof o.randomSeed === 'string', `${path}.randomSeed`, 'a string', o.randomSeed);
+    if (o.initErrors !== undefined) expect(Array.isArray(o.initErrors) && o.initErrors.every((e) => typeof e === 'string'), `${path}.initErrors`, 'a list of strings', o.initErrors);
+  };
+  if (expect(Array.isArray(s.resources), 'resources', 'a list', s.resources)) (s.resources as unknown[]).forEach((r, i) => resource(r, `resources[${i}]`));
+  if (s.pendingOperations !== undefined && expect(Array.isArray(s.pendingOperations), 'pendingOperations', 'a list', s.pendingOperations)) {
+    (s.pendingOperations as unknown[]).forEach((op, i) => {
+      const path = `pendingOperations[${i}]`;
+      if (!expect(isObject(op), path, 'an object', op)) return;
+      const o = op as Record<string, unknown>;
+      expect(o.type === 'creating', `${path}.type`, '"creating"', o.type);
+      expect(typeof o.startedAt === 'string', `${path}.startedAt`, 'a string', o.startedAt);
+      resource(o.resource, `${path}.resource`);
+    });
+  }
+  return problems;
 }
 
 /** A secret wrapper whose value was not written to the state file. */
