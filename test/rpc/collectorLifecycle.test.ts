@@ -107,7 +107,7 @@ describe('rpc: FlowLogCollector create, update, replace, tags, delete', () => {
         diffs: ['name'],
         detailedDiff: { name: KIND.UPDATE },
         hasDetailedDiff: true,
-        deleteBeforeReplace: false,
+        deleteBeforeReplace: true,
       });
       await f.clearRequests();
       const outputs = await f.update('web', p.id, p.outputs, news.inputs);
@@ -124,7 +124,7 @@ describe('rpc: FlowLogCollector create, update, replace, tags, delete', () => {
       const p = await f.provision('web', { target: f.ids.instance1, storageBucket: 'bucket-c' });
       const off = await f.check('web', { target: f.ids.instance1, storageBucket: 'bucket-c', active: false }, p.inputs);
       const d1 = await f.diff('web', p.id, p.outputs, off.inputs, p.inputs);
-      expect(d1).to.deep.equal({ changes: DIFF.DIFF_SOME, replaces: [], diffs: ['active'], detailedDiff: { active: KIND.UPDATE }, hasDetailedDiff: true, deleteBeforeReplace: false });
+      expect(d1).to.deep.equal({ changes: DIFF.DIFF_SOME, replaces: [], diffs: ['active'], detailedDiff: { active: KIND.UPDATE }, hasDetailedDiff: true, deleteBeforeReplace: true });
       const suspended = await f.update('web', p.id, p.outputs, off.inputs);
       expect(suspended).to.deep.equal({ ...p.outputs, active: false, lifecycleState: 'suspended' });
       let st = await f.collectorInState(p.id);
@@ -154,14 +154,16 @@ describe('rpc: FlowLogCollector create, update, replace, tags, delete', () => {
   });
 
   describe('Replace', () => {
-    const replaceCases: Array<[string, (f: Fixture) => Record<string, unknown>, string, boolean]> = [
-      ['the bucket', (f) => ({ target: f.ids.vpc, storageBucket: 'bucket-e', name: 'web' }), 'storageBucket', true],
-      ['the target, same name', (f) => ({ target: f.ids.subnet1, storageBucket: 'bucket-c', name: 'web' }), 'target', true],
-      ['the target and the name', (f) => ({ target: f.ids.subnet1, storageBucket: 'bucket-c', name: 'web-subnet' }), 'target', false],
-      ['the resource group', (f) => ({ target: f.ids.vpc, storageBucket: 'bucket-c', name: 'web', resourceGroup: f.ids.networkGroup }), 'resourceGroup', true],
+    // Every replacement deletes first: a target holds one collector (and a VPC one name), so a create-first one
+    // could only succeed when both change, and the engine also takes the flag for replaceOnChanges.
+    const replaceCases: Array<[string, (f: Fixture) => Record<string, unknown>, string]> = [
+      ['the bucket', (f) => ({ target: f.ids.vpc, storageBucket: 'bucket-e', name: 'web' }), 'storageBucket'],
+      ['the target, same name', (f) => ({ target: f.ids.subnet1, storageBucket: 'bucket-c', name: 'web' }), 'target'],
+      ['the target and the name', (f) => ({ target: f.ids.subnet1, storageBucket: 'bucket-c', name: 'web-subnet' }), 'target'],
+      ['the resource group', (f) => ({ target: f.ids.vpc, storageBucket: 'bucket-c', name: 'web', resourceGroup: f.ids.networkGroup }), 'resourceGroup'],
     ];
-    for (const [what, news, key, deleteFirst] of replaceCases) {
-      it(`a change of ${what}: UPDATE_REPLACE on ${key}, deleteBeforeReplace ${deleteFirst}`, async () => {
+    for (const [what, news, key] of replaceCases) {
+      it(`a change of ${what}: UPDATE_REPLACE on ${key}, deleteBeforeReplace true`, async () => {
         const f = fx();
         const p = await f.provision('web', { target: f.ids.vpc, storageBucket: 'bucket-c', name: 'web' });
         const checked = await f.check('web', news(f), p.inputs);
@@ -174,7 +176,7 @@ describe('rpc: FlowLogCollector create, update, replace, tags, delete', () => {
           diffs: Object.keys(changed),
           detailedDiff: changed,
           hasDetailedDiff: true,
-          deleteBeforeReplace: deleteFirst,
+          deleteBeforeReplace: true,
         });
       });
     }
@@ -189,7 +191,7 @@ describe('rpc: FlowLogCollector create, update, replace, tags, delete', () => {
       expect(next.id).to.not.equal(p.id);
     });
 
-    it('the engine replaces a target and name change create-first: Create, then Delete of the old one', async () => {
+    it('with the resource option deleteBeforeReplace: false, a target and name change still replaces create-first: Create, then Delete', async () => {
       const f = fx();
       const p = await f.provision('web', { target: f.ids.vpc, storageBucket: 'bucket-c', name: 'web' });
       const next = await f.provision('web', { target: f.ids.subnet1, storageBucket: 'bucket-c', name: 'web-subnet' });
@@ -208,7 +210,7 @@ describe('rpc: FlowLogCollector create, update, replace, tags, delete', () => {
 
     const retag = await f.check('web', { target: f.ids.vpc, storageBucket: 'bucket-c', name: 'web', tags: ['env:prod', 'team:net'] }, p.inputs);
     const d = await f.diff('web', p.id, p.outputs, retag.inputs, p.inputs);
-    expect(d).to.deep.equal({ changes: DIFF.DIFF_SOME, replaces: [], diffs: ['tags'], detailedDiff: { tags: KIND.UPDATE }, hasDetailedDiff: true, deleteBeforeReplace: false });
+    expect(d).to.deep.equal({ changes: DIFF.DIFF_SOME, replaces: [], diffs: ['tags'], detailedDiff: { tags: KIND.UPDATE }, hasDetailedDiff: true, deleteBeforeReplace: true });
     await f.clearRequests();
     const retagged = await f.update('web', p.id, p.outputs, retag.inputs);
     expect(retagged.tags).to.deep.equal(['env:prod', 'team:net']);

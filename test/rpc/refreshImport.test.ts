@@ -48,7 +48,7 @@ describe('rpc: refresh and import', () => {
         diffs: ['active'],
         detailedDiff: { active: KIND.UPDATE },
         hasDetailedDiff: true,
-        deleteBeforeReplace: false,
+        deleteBeforeReplace: true,
       });
       // And the next `pulumi up` (program still says active) resumes it in place.
       const next = await f.check('web', { target: f.ids.instance1, storageBucket: 'bucket-c' }, read.inputs);

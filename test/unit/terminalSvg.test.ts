@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import MarkdownIt = require('markdown-it');
-import { CONFIG_KEYS } from '../../provider/src/rpc/config';
+import { CONFIG_KEYS } from '../../provider/src/config';
 import { PICTURE_STYLES, readmeBlock, replaceReadmeBlock, withoutOutputs, type PictureName } from '../../scripts/readmePictures';
 import { COLOURS, lineColour, plainTerminalText, terminalSvg, wrapLine, xmlEscape } from '../../scripts/terminalSvg';
 import { parseMarkdown } from '../support/markdown';

@@ -4,7 +4,7 @@
  *
  * Flags win over the environment; the environment wins over defaults. No message ever holds a secret value.
  */
-import { CONFIG_KEYS, ConfigError, resolveConfig, type ConfigKey, type Env, type ProviderConfig } from '../rpc/config';
+import { CONFIG_KEYS, ConfigError, resolveConfig, type ConfigKey, type Env, type ProviderConfig } from '../config';
 import type { PObject } from '../rpc/codec';
 
 /** parseArgs option specs, to spread into a command's own options. */

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createCosClient, FlowLogAnalyzer, FlowLogReadError, readFlowLogs, readLocalFlowLogs, type FlowLogObject, type ReadProgress } from '../flowlogs';
-import type { Env } from '../rpc/config';
+import type { Env } from '../config';
 import { CONFIG_FLAG_OPTIONS, CONFIG_FLAGS_HELP, UsageError } from './configFlags';
 import { LOGS_FORMATS, renderLogs, type LogsFormat } from './logs/render';
 

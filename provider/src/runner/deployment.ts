@@ -8,7 +8,6 @@
  * `@pulumi/random` resources are the runner's own (randomResources.ts); other packages are refused by name.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Severity } from '../rpc/engineLog';
 import { decode, sameValue, UNKNOWN_SENTINEL, unwrapObject, containsUnknown, type PObject, type WireObject } from '../rpc/codec';
 import { EngineServer } from './engineServer';
 import { LiveState } from './liveState';
@@ -21,7 +20,9 @@ import * as calls from './resourceCalls';
 import { loadState, type ResourceState } from './stackState';
 import { changedKeys, type Step } from './steps';
 
-const SEVERITIES: Severity[] = ['debug', 'info', 'warning', 'error'];
+/** pulumirpc.LogSeverity's order: DEBUG, INFO, WARNING, ERROR. */
+const SEVERITIES = ['debug', 'info', 'warning', 'error'] as const;
+type Severity = (typeof SEVERITIES)[number];
 
 export interface Diagnostic {
   urn: string;

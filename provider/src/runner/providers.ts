@@ -3,7 +3,7 @@
  * `new ibmflowlogs.Provider(...)`), each launched, checked (CheckConfig) and configured (Configure) the way the
  * engine does it, and all stopped at the end.
  */
-import { PACKAGE } from '../rpc/config';
+import { PACKAGE } from '../config';
 import { provider } from '../rpc/stubs';
 import { toStruct, type WireObject } from '../rpc/codec';
 import type { EngineServer } from './engineServer';
