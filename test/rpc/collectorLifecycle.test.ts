@@ -72,6 +72,20 @@ describe('rpc: FlowLogCollector create, update, replace, tags, delete', () => {
     }
   });
 
+  it('waits on lifecycle_state only when it must: a create whose answer is already stable sends no poll', async () => {
+    const f = fx();
+    const { inputs } = await f.check('flows', { target: f.ids.subnet1, storageBucket: 'bucket-c', name: 'flows' });
+    // The POST's answer is lost; the retried create looks the target up and finds the collector, stable by then.
+    expect((await f.emulator.control('POST', '/faults', { method: 'POST', path: '/v1/flow_log_collectors', kind: 'lost-response', count: 1 })).status).to.equal(201);
+    await f.clearRequests();
+    const { id, outputs } = await f.create('flows', inputs);
+    expect(outputs.lifecycleState).to.equal('stable');
+    const counts = await f.requestCounts();
+    expect(counts['POST /v1/flow_log_collectors']).to.equal(1);
+    expect(counts['GET /v1/flow_log_collectors/{id}'] ?? 0, 'polls of the collector').to.equal(0);
+    expect((await f.state()).collectors.map((c: any) => c.id)).to.deep.equal([id]);
+  });
+
   it('creates in a given resource group, and inactive (suspended) when active is false', async () => {
     const f = fx();
     const { id, outputs } = await f.provision('quiet', { target: f.ids.subnet2, storageBucket: 'bucket-e', resourceGroup: f.ids.networkGroup, active: false, name: 'quiet' });

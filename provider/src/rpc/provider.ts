@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { checkConfig, diffConfig } from '../config';
-import { FUNCTIONS } from '../functions/table';
+import { FUNCTION_TOKENS, functionType } from '../functions/table';
 import type { PropertyBag } from '../resources/properties';
 import { isEmpty } from '../resources/properties';
 import { resourceType } from '../resources/table';
@@ -222,8 +222,8 @@ export class ProviderServer {
         return new empty.Empty();
       }),
       invoke: this.run(async (req: InstanceType<typeof provider.InvokeRequest>) => {
-        const fn = FUNCTIONS.get(req.getTok());
-        if (!fn) throw new Error(`unknown function "${req.getTok()}"; this provider offers ${[...FUNCTIONS.keys()].join(', ')}`);
+        const fn = functionType(req.getTok());
+        if (!fn) throw new Error(`unknown function "${req.getTok()}"; this provider offers ${FUNCTION_TOKENS.join(', ')}`);
         const args = bag(req.getArgs());
         const res = new provider.InvokeResponse();
         const problems: Failure[] = [...args.unknown].map((key) => ({ property: keyPath(key), reason: 'must be known: function arguments cannot be unknown' }));

@@ -120,8 +120,8 @@ function setAt(root: Record<string, unknown>, location: ReadonlyArray<string | n
   const last = location[location.length - 1];
   if (source.found) {
     Object.defineProperty(parent, last, { value: source.value, enumerable: true, writable: true, configurable: true });
-  } else if (Array.isArray(parent)) {
-    return false; // an element cannot be removed without shifting the others
+  } else if (Array.isArray(parent) || !Object.prototype.hasOwnProperty.call(parent, last)) {
+    return false; // nothing to remove (an element cannot be removed without shifting the others)
   } else {
     delete (parent as Record<string | number, unknown>)[last];
   }

@@ -5,7 +5,7 @@ import { EngineServer } from '../../../provider/src/runner/engineServer';
 import { type InitFailure, initFailureOf as decodeInitFailure } from '../../../provider/src/runner/pluginProcess';
 import { failuresOf } from '../../../provider/src/runner/providers';
 import { EmulatorClient } from '../../support/emulator';
-import { PluginProcess, requests, type RpcError, secret } from './plugin';
+import { type Autonaming, PluginProcess, requests, type RpcError, secret } from './plugin';
 
 import { hermeticEnv } from '../../support/runner';
 
@@ -156,13 +156,13 @@ export class Fixture {
 
   // ---- ResourceProvider calls, decoded -------------------------------------------------------------------------
 
-  async check(name: string, news: object, olds: object = {}, seed?: string): Promise<{ inputs: Record<string, any>; failures: Failure[] }> {
-    const res = await this.plugin.call('check', requests.check(name, news, olds, seed));
+  async check(name: string, news: object, olds: object = {}, seed?: string, autonaming?: Autonaming): Promise<{ inputs: Record<string, any>; failures: Failure[] }> {
+    const res = await this.plugin.call('check', requests.check(name, news, olds, seed, autonaming));
     return { inputs: plain(res.getInputs()), failures: failuresOf(res.getFailuresList()) };
   }
 
-  async diff(name: string, id: string, olds: object, news: object, oldInputs: object = olds): Promise<DiffResult> {
-    const res = await this.plugin.call('diff', requests.diff(name, id, olds, news, oldInputs));
+  async diff(name: string, id: string, olds: object, news: object, oldInputs: object = olds, ignoreChanges: string[] = []): Promise<DiffResult> {
+    const res = await this.plugin.call('diff', requests.diff(name, id, olds, news, oldInputs, ignoreChanges));
     const detailedDiff: Record<string, number> = {};
     res.getDetaileddiffMap().forEach((pd: InstanceType<typeof provider.PropertyDiff>, key: string) => (detailedDiff[key] = pd.getKind()));
     return {
@@ -211,6 +211,21 @@ export class Fixture {
     await this.plugin.stop();
     this.engine?.stop();
     await this.emulator.emulator.close();
+  }
+
+  /**
+   * Another plugin process against the same emulator, as the engine starts one for each provider and each
+   * deployment (`pulumi up --replace`, a changed provider configuration). Not configured; the caller stops it.
+   */
+  async otherPlugin(env: Record<string, string> = {}): Promise<Fixture> {
+    const other = new Fixture(await PluginProcess.launch(this.engine?.address, hermeticEnv(env)), this.emulator, this.engine);
+    other.ids = this.ids;
+    return other;
+  }
+
+  /** Configure with these (unchecked) inputs: what the engine does with CheckConfig's answer. */
+  async configureWith(inputs: Record<string, unknown>): Promise<void> {
+    await this.plugin.call('configure', requests.configure(inputs));
   }
 }
 
