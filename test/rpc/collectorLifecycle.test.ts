@@ -99,14 +99,24 @@ describe('rpc: FlowLogCollector create, update, replace, tags, delete', () => {
     expect(outputs).to.deep.equal(expectedOutputs(st, { target: f.ids.subnet2 }, 'subnet', f.ids.vpc, coverage, { resourceGroupName: 'network', lifecycleState: 'suspended', active: false, name: 'quiet' }));
   });
 
-  it('keeps secret inputs secret in the outputs derived from them', async () => {
+  it('keeps secret inputs secret in the outputs derived from them, in every answer the engine stores (Create, Update, Read)', async () => {
     const f = fx();
-    const { outputs } = await f.provision('hidden', { target: secret(f.ids.subnet1), storageBucket: secret('bucket-c'), name: 'hidden' });
-    expect(outputs.storageBucket).to.deep.equal(secret('bucket-c'));
-    expect(outputs.target).to.deep.equal(secret(f.ids.subnet1));
-    expect(outputs.targetType).to.deep.equal(secret('subnet'));
-    expect(outputs.vpc).to.deep.equal(secret(f.ids.vpc));
-    expect(outputs.name).to.equal('hidden');
+    const { id, inputs, outputs } = await f.provision('hidden', { target: secret(f.ids.subnet1), storageBucket: secret('bucket-c'), name: 'hidden' });
+    const hidden = (o: Record<string, any>, what: string) => {
+      expect(o.storageBucket, what).to.deep.equal(secret('bucket-c'));
+      expect(o.target, what).to.deep.equal(secret(f.ids.subnet1));
+      expect(o.targetType, what).to.deep.equal(secret('subnet'));
+      expect(o.vpc, what).to.deep.equal(secret(f.ids.vpc));
+      expect(o.coverage, what).to.have.property('value');
+      expect(o.name, what).to.equal('hidden');
+    };
+    hidden(outputs, 'create');
+    const renamed = await f.check('hidden', { target: secret(f.ids.subnet1), storageBucket: secret('bucket-c'), name: 'hidden-2' }, inputs);
+    const updated = await f.update('hidden', id, outputs, renamed.inputs);
+    hidden({ ...updated, name: 'hidden' }, 'update');
+    const read = await f.read('hidden', id, updated, renamed.inputs);
+    hidden({ ...read.outputs, name: 'hidden' }, 'read');
+    expect([read.inputs.target, read.inputs.storageBucket]).to.deep.equal([secret(f.ids.subnet1), secret('bucket-c')]);
   });
 
   describe('Update in place', () => {

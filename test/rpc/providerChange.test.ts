@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { startEmulator } from '../../emulator/src';
 import { engine as enginePb } from '../../provider/src/rpc/stubs';
 import { DIFF, type Fixture, initFailureOf, rpcError, useFixture } from './support/fixture';
 import { requests, secret } from './support/plugin';
@@ -86,6 +87,27 @@ describe('rpc: a change of the provider configuration (engine flows)', () => {
     } finally {
       await a.plugin.stop();
       await b.plugin.stop();
+    }
+  });
+
+  it('a machine whose environment names another region sees no config diff, and neither refresh nor delete forgets the collector', async () => {
+    const f = fx();
+    const p = await f.provision('web', { target: f.ids.vpc, storageBucket: 'bucket-c', name: 'web' });
+    // Another region's API: a second emulator, which has never heard of the collector.
+    const elsewhere = await startEmulator({ log: () => undefined });
+    const e = elsewhere.endpoints;
+    const other = await f.otherPlugin({ IBMCLOUD_REGION: 'eu-de', IBMCLOUD_API_KEY: e.apiKey, IBMCLOUD_IS_NG_API_ENDPOINT: e.vpcEndpoint, IBMCLOUD_IAM_API_ENDPOINT: e.iamEndpoint, IBMCLOUD_GT_API_ENDPOINT: e.taggingEndpoint });
+    try {
+      const config = await checkAndDiffConfig(other, {}, {});
+      expect(config.changes).to.equal(DIFF.DIFF_NONE);
+      await other.configureWith(config.inputs);
+      const refused = `flow log collector ${p.id} is in region us-south (its CRN says so), but this provider is configured for region eu-de, where it cannot be seen. Set the region the stack's collectors live in (pulumi config set ibmflowlogs:region us-south, or IBMCLOUD_REGION), then run again; nothing was changed.`;
+      expect((await rpcError(other.read('web', p.id, p.outputs, p.inputs))).details).to.equal(refused);
+      expect((await rpcError(other.delete('web', p.id, p.outputs))).details).to.equal(refused);
+      expect((await f.state()).collectors.map((c: any) => c.id)).to.deep.equal([p.id]);
+    } finally {
+      await other.plugin.stop();
+      await elsewhere.close();
     }
   });
 

@@ -1,10 +1,11 @@
+import { parseCrn } from '../../ibm/crn';
 import { IbmConflictError } from '../../ibm/errors';
 import type { Collector, CollectorPatch, CollectorPrototype } from '../../ibm/types';
 import { sameTags } from '../../model/collectorRules';
 import { liveState, specFromProperties, specOf } from '../../model/liveState';
 import { coverageAmong, overlay } from '../../precedence';
 import { ResourceInitError } from '../errors';
-import type { Outputs } from '../properties';
+import type { Outputs, PropertyBag } from '../properties';
 import type { CreateArgs, DeleteArgs, ReadArgs, ReadResult, ResourceCall, UpdateArgs } from '../types';
 import { waitUntil, WaitTimeoutError } from '../waiter';
 import { collectorOn } from './check';
@@ -147,14 +148,32 @@ export async function update(args: UpdateArgs, call: ResourceCall): Promise<Outp
 }
 
 /**
+ * A collector the provider's region does not have may live in another region: its recorded CRN says where. Then it
+ * is not gone, and refresh must not drop it from the state, nor a delete forget it: the provider is pointed at the
+ * wrong region (a machine whose IBMCLOUD_REGION differs, with no region in the stack's config).
+ */
+function assertInRegion(id: string, recorded: PropertyBag | undefined, services: CollectorServices): void {
+  const crn = recorded?.values.crn;
+  const location = typeof crn === 'string' ? parseCrn(crn)?.location : undefined;
+  if (location === undefined || location === services.region || location.startsWith(`${services.region}-`)) return;
+  throw new Error(
+    `flow log collector ${id} is in region ${location} (its CRN says so), but this provider is configured for region ${services.region}, where it cannot be seen. ` +
+      `Set the region the stack's collectors live in (pulumi config set ibmflowlogs:region ${location}, or IBMCLOUD_REGION), then run again; nothing was changed.`,
+  );
+}
+
+/**
  * Refresh (with the recorded state and inputs) and import (the id alone). An id that no longer exists reads as
- * gone (undefined), so refresh drops it.
+ * gone (undefined), so refresh drops it, unless the recorded state says it lives in another region.
  */
 export async function read(args: ReadArgs, call: ResourceCall): Promise<ReadResult | undefined> {
   const services = requireServices(call);
   const { id, state, inputs } = args;
   const collector = await services.vpc.getCollector(id, { signal: services.signal });
-  if (!collector) return undefined;
+  if (!collector) {
+    assertInRegion(id, state, services);
+    return undefined;
+  }
   const [tags, live] = await Promise.all([services.tags.listTags(collector.crn, { signal: services.signal }), liveState(services, collector.vpc.id)]);
   const givenTarget = inputs?.values.target ?? state?.values.target;
   const coverage = coverageAmong(live.topology, overlay(live.live, { upsert: [specOf(collector)], remove: [] }), collector.id);
@@ -175,7 +194,7 @@ export async function remove(args: DeleteArgs, call: ResourceCall): Promise<void
   const services = requireServices(call);
   const { id } = args;
   const result = await services.vpc.deleteCollector(id, { signal: services.signal });
-  if (result === 'gone') return;
+  if (result === 'gone') return assertInRegion(id, args.state, services);
   await waitUntil(
     async () => {
       const c = await services.vpc.getCollector(id, { signal: services.signal });
