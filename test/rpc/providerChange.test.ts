@@ -40,21 +40,17 @@ describe('rpc: a change of the provider configuration (engine flows)', () => {
     const local = (url: string) => url.replace('127.0.0.1', 'localhost');
 
     const next = await f.otherPlugin();
-    try {
-      const config = await checkAndDiffConfig(next, oldConfig, { ...f.config, vpcEndpoint: local(e.vpcEndpoint), iamEndpoint: local(e.iamEndpoint), taggingEndpoint: local(e.taggingEndpoint) });
-      expect([config.changes, config.replaces, config.diffs]).to.deep.equal([DIFF.DIFF_SOME, [], ['vpcEndpoint', 'iamEndpoint', 'taggingEndpoint']]);
-      await next.configureWith(config.inputs);
-      await f.clearRequests();
-      // Same provider id: the collector gets its own Check and Diff, against localhost now.
-      const checked = await next.check('web', program, p.inputs);
-      expect(checked.failures).to.deep.equal([]);
-      const d = await next.diff('web', p.id, p.outputs, checked.inputs, p.inputs);
-      expect([d.changes, d.replaces]).to.deep.equal([DIFF.DIFF_NONE, []]);
-      expect(mutating(await f.requestCounts())).to.deep.equal([]);
-      expect((await f.state()).collectors).to.deep.equal(before);
-    } finally {
-      await next.plugin.stop();
-    }
+    const config = await checkAndDiffConfig(next, oldConfig, { ...f.config, vpcEndpoint: local(e.vpcEndpoint), iamEndpoint: local(e.iamEndpoint), taggingEndpoint: local(e.taggingEndpoint) });
+    expect([config.changes, config.replaces, config.diffs]).to.deep.equal([DIFF.DIFF_SOME, [], ['vpcEndpoint', 'iamEndpoint', 'taggingEndpoint']]);
+    await next.configureWith(config.inputs);
+    await f.clearRequests();
+    // Same provider id: the collector gets its own Check and Diff, against localhost now.
+    const checked = await next.check('web', program, p.inputs);
+    expect(checked.failures).to.deep.equal([]);
+    const d = await next.diff('web', p.id, p.outputs, checked.inputs, p.inputs);
+    expect([d.changes, d.replaces]).to.deep.equal([DIFF.DIFF_NONE, []]);
+    expect(mutating(await f.requestCounts())).to.deep.equal([]);
+    expect((await f.state()).collectors).to.deep.equal(before);
   });
 
   it('an environment-only difference between machines whose effective settings agree is no diff, and leaves no value of either environment in the state', async () => {
@@ -67,27 +63,22 @@ describe('rpc: a change of the provider configuration (engine flows)', () => {
     const machineB = { IC_API_KEY: e.apiKey, IBMCLOUD_IS_NG_API_ENDPOINT: e.vpcEndpoint, IBMCLOUD_IAM_API_ENDPOINT: `${e.iamEndpoint}/`, IBMCLOUD_GT_API_ENDPOINT: e.taggingEndpoint };
     const a = await f.otherPlugin(machineA);
     const b = await f.otherPlugin(machineB);
-    try {
-      const onA = await a.checkConfig({});
-      expect(onA).to.deep.equal({ inputs: {}, failures: [] });
-      await a.configureWith(onA.inputs);
-      const p = await a.provision('web', program);
+    const onA = await a.checkConfig({});
+    expect(onA).to.deep.equal({ inputs: {}, failures: [] });
+    await a.configureWith(onA.inputs);
+    const p = await a.provision('web', program);
 
-      const onB = await checkAndDiffConfig(b, onA.inputs, {});
-      expect([onB.changes, onB.replaces, onB.diffs]).to.deep.equal([DIFF.DIFF_NONE, [], []]);
-      // A state written by an earlier version of the plugin, with machine A's values (and API key) spelled out, is no diff either.
-      const spelledOut = { region: 'us-south', apiKey: secret(e.apiKey), vpcEndpoint: e.vpcEndpoint, iamEndpoint: e.iamEndpoint, taggingEndpoint: e.taggingEndpoint, private: false };
-      expect((await checkAndDiffConfig(b, spelledOut, {})).changes).to.equal(DIFF.DIFF_NONE);
+    const onB = await checkAndDiffConfig(b, onA.inputs, {});
+    expect([onB.changes, onB.replaces, onB.diffs]).to.deep.equal([DIFF.DIFF_NONE, [], []]);
+    // A state written by an earlier version of the plugin, with machine A's values (and API key) spelled out, is no diff either.
+    const spelledOut = { region: 'us-south', apiKey: secret(e.apiKey), vpcEndpoint: e.vpcEndpoint, iamEndpoint: e.iamEndpoint, taggingEndpoint: e.taggingEndpoint, private: false };
+    expect((await checkAndDiffConfig(b, spelledOut, {})).changes).to.equal(DIFF.DIFF_NONE);
 
-      // DIFF_NONE: the registry's Same configures B with the recorded inputs; the collector's Diff is DIFF_NONE.
-      await b.configureWith(onA.inputs);
-      const checked = await b.check('web', program, p.inputs);
-      expect(checked.failures).to.deep.equal([]);
-      expect((await b.diff('web', p.id, p.outputs, checked.inputs, p.inputs)).changes).to.equal(DIFF.DIFF_NONE);
-    } finally {
-      await a.plugin.stop();
-      await b.plugin.stop();
-    }
+    // DIFF_NONE: the registry's Same configures B with the recorded inputs; the collector's Diff is DIFF_NONE.
+    await b.configureWith(onA.inputs);
+    const checked = await b.check('web', program, p.inputs);
+    expect(checked.failures).to.deep.equal([]);
+    expect((await b.diff('web', p.id, p.outputs, checked.inputs, p.inputs)).changes).to.equal(DIFF.DIFF_NONE);
   });
 
   it('a machine whose environment names another region sees no config diff, and neither refresh nor delete forgets the collector', async () => {
@@ -95,9 +86,9 @@ describe('rpc: a change of the provider configuration (engine flows)', () => {
     const p = await f.provision('web', { target: f.ids.vpc, storageBucket: 'bucket-c', name: 'web' });
     // Another region's API: a second emulator, which has never heard of the collector.
     const elsewhere = await startEmulator({ log: () => undefined });
-    const e = elsewhere.endpoints;
-    const other = await f.otherPlugin({ IBMCLOUD_REGION: 'eu-de', IBMCLOUD_API_KEY: e.apiKey, IBMCLOUD_IS_NG_API_ENDPOINT: e.vpcEndpoint, IBMCLOUD_IAM_API_ENDPOINT: e.iamEndpoint, IBMCLOUD_GT_API_ENDPOINT: e.taggingEndpoint });
     try {
+      const e = elsewhere.endpoints;
+      const other = await f.otherPlugin({ IBMCLOUD_REGION: 'eu-de', IBMCLOUD_API_KEY: e.apiKey, IBMCLOUD_IS_NG_API_ENDPOINT: e.vpcEndpoint, IBMCLOUD_IAM_API_ENDPOINT: e.iamEndpoint, IBMCLOUD_GT_API_ENDPOINT: e.taggingEndpoint });
       const config = await checkAndDiffConfig(other, {}, {});
       expect(config.changes).to.equal(DIFF.DIFF_NONE);
       await other.configureWith(config.inputs);
@@ -106,7 +97,6 @@ describe('rpc: a change of the provider configuration (engine flows)', () => {
       expect((await rpcError(other.delete('web', p.id, p.outputs))).details).to.equal(refused);
       expect((await f.state()).collectors.map((c: any) => c.id)).to.deep.equal([p.id]);
     } finally {
-      await other.plugin.stop();
       await elsewhere.close();
     }
   });
@@ -133,45 +123,33 @@ describe('rpc: a change of the provider configuration (engine flows)', () => {
     it('without deleteBeforeReplace, the create fails before anything changes and names the resource option', async () => {
       const f = fx();
       const { p, next, inputs } = await replaceProvider(f);
-      try {
-        const error = await rpcError(next.create('web', inputs));
-        expect(error.details).to.contain('deleteBeforeReplace: true').and.contain('nothing was changed');
-        expect(error.details).to.contain(`the target already has flow log collector "${p.inputs.name}" (${p.id}`);
-        expect(initFailureOf(error), 'nothing was created').to.equal(undefined);
-        expect((await f.state()).collectors.map((c: any) => c.id)).to.deep.equal([p.id]);
-      } finally {
-        await next.plugin.stop();
-      }
+      const error = await rpcError(next.create('web', inputs));
+      expect(error.details).to.contain('deleteBeforeReplace: true').and.contain('nothing was changed');
+      expect(error.details).to.contain(`the target already has flow log collector "${p.inputs.name}" (${p.id}`);
+      expect(initFailureOf(error), 'nothing was created').to.equal(undefined);
+      expect((await f.state()).collectors.map((c: any) => c.id)).to.deep.equal([p.id]);
     });
 
     it('with deleteBeforeReplace, the old provider deletes the old collector, then the new one creates its replacement', async () => {
       const f = fx();
       const { p, next, inputs } = await replaceProvider(f);
-      try {
-        await f.delete('web', p.id, p.outputs); // the old provider's process
-        const created = await next.create('web', inputs);
-        expect((await f.state()).collectors.map((c: any) => [c.id, c.name])).to.deep.equal([[created.id, inputs.name]]);
-        expect(created.outputs.coverage).to.deep.equal(p.outputs.coverage);
-      } finally {
-        await next.plugin.stop();
-      }
+      await f.delete('web', p.id, p.outputs); // the old provider's process
+      const created = await next.create('web', inputs);
+      expect((await f.state()).collectors.map((c: any) => [c.id, c.name])).to.deep.equal([[created.id, inputs.name]]);
+      expect(created.outputs.coverage).to.deep.equal(p.outputs.coverage);
     });
 
     it('the preview of that replacement warns that it needs deleteBeforeReplace, and changes nothing', async () => {
       const f = fx();
       const { p, next, inputs } = await replaceProvider(f);
-      try {
-        await f.clearRequests();
-        const preview = await next.create('web', inputs, { preview: true });
-        expect(preview.id).to.equal('');
-        expect(mutating(await f.requestCounts())).to.deep.equal([]);
-        const warnings = f.engine!.messages.filter((m) => m.severity === WARNING).map((m) => m.message);
-        expect(warnings).to.include(
-          `this replacement must delete collector "${p.inputs.name}" (${p.id}) before it creates the new one, since a target can have only one collector: without the resource option deleteBeforeReplace: true, pulumi up fails at this resource (nothing is changed)`,
-        );
-      } finally {
-        await next.plugin.stop();
-      }
+      await f.clearRequests();
+      const preview = await next.create('web', inputs, { preview: true });
+      expect(preview.id).to.equal('');
+      expect(mutating(await f.requestCounts())).to.deep.equal([]);
+      const warnings = f.engine!.messages.filter((m) => m.severity === WARNING).map((m) => m.message);
+      expect(warnings).to.include(
+        `this replacement must delete collector "${p.inputs.name}" (${p.id}) before it creates the new one, since a target can have only one collector: without the resource option deleteBeforeReplace: true, pulumi up fails at this resource (nothing is changed)`,
+      );
     });
   });
 });

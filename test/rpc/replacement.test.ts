@@ -30,28 +30,24 @@ describe('rpc: replacements the engine drives', () => {
         const f = fx();
         const p = await f.provision('web', program(f));
         const next = await f.otherPlugin();
-        try {
-          await next.configure();
-          const checked = await next.check('web', program(f), {}, ANOTHER_SEED);
-          expect(checked.failures).to.deep.equal([]);
+        await next.configure();
+        const checked = await next.check('web', program(f), {}, ANOTHER_SEED);
+        expect(checked.failures).to.deep.equal([]);
 
-          // Preview: the warning, and no change.
-          await f.clearRequests();
-          f.engine!.messages.length = 0;
-          await next.create('web', checked.inputs, { preview: true });
-          expect(mutating(await f.requestCounts())).to.deep.equal([]);
-          expect(f.engine!.messages.filter((m) => m.severity === WARNING).map((m) => m.message)).to.include(
-            `this replacement must delete collector "${p.inputs.name}" (${p.id}) before it creates the new one, since a target can have only one collector: without the resource option deleteBeforeReplace: true, pulumi up fails at this resource (nothing is changed)`,
-          );
+        // Preview: the warning, and no change.
+        await f.clearRequests();
+        f.engine!.messages.length = 0;
+        await next.create('web', checked.inputs, { preview: true });
+        expect(mutating(await f.requestCounts())).to.deep.equal([]);
+        expect(f.engine!.messages.filter((m) => m.severity === WARNING).map((m) => m.message)).to.include(
+          `this replacement must delete collector "${p.inputs.name}" (${p.id}) before it creates the new one, since a target can have only one collector: without the resource option deleteBeforeReplace: true, pulumi up fails at this resource (nothing is changed)`,
+        );
 
-          // Create-before-delete: the create is refused, naming the option; the old collector stays as it was.
-          const error = await rpcError(next.create('web', checked.inputs));
-          expect(error.details).to.contain('Set the resource option deleteBeforeReplace: true on this resource');
-          expect(initFailureOf(error)).to.equal(undefined);
-          expect((await f.state()).collectors.map((c: any) => c.id)).to.deep.equal([p.id]);
-        } finally {
-          await next.plugin.stop();
-        }
+        // Create-before-delete: the create is refused, naming the option; the old collector stays as it was.
+        const error = await rpcError(next.create('web', checked.inputs));
+        expect(error.details).to.contain('Set the resource option deleteBeforeReplace: true on this resource');
+        expect(initFailureOf(error)).to.equal(undefined);
+        expect((await f.state()).collectors.map((c: any) => c.id)).to.deep.equal([p.id]);
       });
     }
 
@@ -60,34 +56,26 @@ describe('rpc: replacements the engine drives', () => {
       const program = { target: f.ids.instance1, storageBucket: 'bucket-c' };
       const p = await f.provision('web', program);
       const next = await f.otherPlugin();
-      try {
-        await next.configure();
-        const checked = await next.check('web', program, {}, ANOTHER_SEED);
-        expect(checked.failures).to.deep.equal([]);
-        f.engine!.messages.length = 0;
-        await next.delete('web', p.id, p.outputs);
-        const created = await next.create('web', checked.inputs);
-        expect((await f.state()).collectors.map((c: any) => [c.id, c.name])).to.deep.equal([[created.id, checked.inputs.name]]);
-        // The same target, bucket and activity: where every interface's logs go is unchanged, so no warning.
-        expect(f.engine!.messages.filter((m) => m.severity === WARNING)).to.deep.equal([]);
-        expect(created.outputs.coverage).to.deep.equal(p.outputs.coverage);
-      } finally {
-        await next.plugin.stop();
-      }
+      await next.configure();
+      const checked = await next.check('web', program, {}, ANOTHER_SEED);
+      expect(checked.failures).to.deep.equal([]);
+      f.engine!.messages.length = 0;
+      await next.delete('web', p.id, p.outputs);
+      const created = await next.create('web', checked.inputs);
+      expect((await f.state()).collectors.map((c: any) => [c.id, c.name])).to.deep.equal([[created.id, checked.inputs.name]]);
+      // The same target, bucket and activity: where every interface's logs go is unchanged, so no warning.
+      expect(f.engine!.messages.filter((m) => m.severity === WARNING)).to.deep.equal([]);
+      expect(created.outputs.coverage).to.deep.equal(p.outputs.coverage);
     });
 
     it('a collector that merely sits on the target is still refused at Check, with the import command', async () => {
       const f = fx();
       const made = await f.emulator.createCollector({ target: { id: f.ids.instance1 }, storage_bucket: { name: 'bucket-e' }, name: 'by-hand' });
       const next = await f.otherPlugin();
-      try {
-        await next.configure();
-        const res = await next.check('web', { target: f.ids.instance1, storageBucket: 'bucket-c' }, {}, ANOTHER_SEED);
-        expect(res.failures.map((x) => x.property)).to.deep.equal(['target']);
-        expect(res.failures[0].reason).to.contain(`pulumi import ibmflowlogs:index:FlowLogCollector web ${made.id}`);
-      } finally {
-        await next.plugin.stop();
-      }
+      await next.configure();
+      const res = await next.check('web', { target: f.ids.instance1, storageBucket: 'bucket-c' }, {}, ANOTHER_SEED);
+      expect(res.failures.map((x) => x.property)).to.deep.equal(['target']);
+      expect(res.failures[0].reason).to.contain(`pulumi import ibmflowlogs:index:FlowLogCollector web ${made.id}`);
     });
   });
 

@@ -16,8 +16,6 @@ export function bag(values: Record<string, unknown>, unknown: Iterable<string> =
   return { values, unknown: new Set(unknown), secret: new Set(secret) };
 }
 
-export const EMPTY_BAG: Readonly<PropertyBag> = Object.freeze(bag({}));
-
 /** Whether a bag holds nothing (the engine sends an empty Struct, not null, for "no olds"). */
 export function isEmpty(b: PropertyBag | undefined): boolean {
   return b === undefined || (Object.keys(b.values).length === 0 && b.unknown.size === 0);

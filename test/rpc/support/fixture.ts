@@ -74,6 +74,7 @@ export class Fixture {
   ids!: TopologyIds;
   /** The provider config as the program sets it (before CheckConfig). */
   config!: Record<string, unknown>;
+  private readonly others: Fixture[] = [];
 
   constructor(
     readonly plugin: PluginProcess,
@@ -215,12 +216,18 @@ export class Fixture {
 
   /**
    * Another plugin process against the same emulator, as the engine starts one for each provider and each
-   * deployment (`pulumi up --replace`, a changed provider configuration). Not configured; the caller stops it.
+   * deployment (`pulumi up --replace`, a changed provider configuration). Not configured; stopped after the test.
    */
   async otherPlugin(env: Record<string, string> = {}): Promise<Fixture> {
     const other = new Fixture(await PluginProcess.launch(this.engine?.address, hermeticEnv(env)), this.emulator, this.engine);
     other.ids = this.ids;
+    this.others.push(other);
     return other;
+  }
+
+  /** Stops the processes `otherPlugin` started (useFixture does after each test). */
+  async stopOthers(): Promise<void> {
+    await Promise.all(this.others.splice(0).map((o) => o.plugin.stop()));
   }
 
   /** Configure with these (unchecked) inputs: what the engine does with CheckConfig's answer. */
@@ -231,7 +238,8 @@ export class Fixture {
 
 /**
  * Mocha hooks for a describe block: before — one emulator, optionally one engine, one plugin (config env vars
- * removed), configured against the emulator unless `configure: false`; beforeEach — emulator reset; after — stop all.
+ * removed), configured against the emulator unless `configure: false`; beforeEach — emulator reset; afterEach —
+ * stop the test's other plugin processes; after — stop all.
  */
 export function useFixture(
   options: { engine?: boolean; configure?: boolean; env?: (endpoints: EmulatorClient['endpoints']) => Record<string, string> } = {},
@@ -251,6 +259,9 @@ export function useFixture(
   });
   beforeEach(async () => {
     await fixture!.reset();
+  });
+  afterEach(async () => {
+    await fixture?.stopOthers();
   });
   after(async () => {
     await fixture?.stop();
