@@ -28,6 +28,7 @@ export const ERROR_STATUS = {
   flow_log_collector_deleting: 409,
   flow_log_collector_storage_bucket_not_found: 400,
   flow_log_collector_storage_bucket_not_authorized: 403,
+  flow_log_collector_storage_bucket_location_invalid: 400,
   resource_group_not_found: 404,
   // topology
   vpc_not_found: 404,
@@ -39,6 +40,12 @@ export const ERROR_STATUS = {
   // COS buckets and authorizations (control API)
   bucket_not_found: 404,
   bucket_conflict: 409,
+  // IAM Policy Management (`/v1/policies`) and Resource Manager (`/v2/resource_groups`), in PlatformError's body
+  invalid_body: 400,
+  forbidden: 403,
+  policy_not_found: 404,
+  policy_conflict_error: 409,
+  precondition_failed: 412,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -54,6 +61,8 @@ export interface ErrorDetail {
   code: ErrorCode;
   message: string;
   target?: ErrorTarget;
+  /** A page of IBM's docs when the service names one; default: the VPC error-message page's entry for the code. */
+  moreInfo?: string;
 }
 
 const MORE_INFO = 'https://cloud.ibm.com/docs/vpc?topic=vpc-rias-error-messages';
@@ -82,13 +91,38 @@ export class EmulatorError extends Error {
       errors: this.details.map((d) => ({
         code: d.code,
         message: d.message,
-        more_info: `${MORE_INFO}#${d.code}`,
+        more_info: d.moreInfo ?? `${MORE_INFO}#${d.code}`,
         ...(d.target ? { target: d.target } : {}),
       })),
       trace,
       status_code: this.status,
     };
   }
+}
+
+/**
+ * IBM's platform services (IAM Policy Management, Resource Manager) answer `{errors: [{code, message, details?}],
+ * trace, status_code}`: the VPC envelope without `more_info` or `target` (IAM: `invalid_body` "The following resource
+ * attribute(s) had multiple entries: accountId"; `policy_conflict_error` with `details.conflicts_with`).
+ */
+export class PlatformError extends EmulatorError {
+  constructor(details: ErrorDetail | ErrorDetail[], readonly extra?: Record<string, unknown>) {
+    super(details);
+    this.name = 'PlatformError';
+  }
+
+  override body(trace: string): object {
+    return {
+      errors: this.details.map((d, i) => ({ code: d.code, message: d.message, ...(i === 0 && this.extra ? { details: this.extra } : {}) })),
+      trace,
+      status_code: this.status,
+    };
+  }
+}
+
+/** Throws a one-problem PlatformError. */
+export function platformFail(code: ErrorCode, message: string, extra?: Record<string, unknown>): never {
+  throw new PlatformError({ code, message }, extra);
 }
 
 export function fail(code: ErrorCode, message: string, target?: ErrorTarget): never {

@@ -2,14 +2,28 @@ import * as control from './handlers/control';
 import * as collectors from './handlers/flowLogCollectors';
 import * as flowLogs from './handlers/flowLogs';
 import * as iam from './handlers/iam';
+import * as policies from './handlers/iamPolicies';
+import * as resourceGroups from './handlers/resourceGroups';
 import * as tagging from './handlers/tagging';
 import * as topology from './handlers/topology';
 import type { RouteSpec } from './http/router';
 
-/** Every path the emulator answers. IAM, the VPC API and Global Tagging mirror IBM's; /_emulator is the control API. */
+/**
+ * Every path the emulator answers. IAM (tokens and policies), the VPC API, Global Tagging and Resource Manager mirror
+ * IBM's; /_emulator is the control API.
+ */
 export const ROUTES: RouteSpec[] = [
   { method: 'POST', path: '/identity/token', api: 'iam', handler: iam.token },
   { method: 'GET', path: '/identity/keys', api: 'iam', handler: iam.keys },
+
+  { method: 'GET', path: '/v1/policies', api: 'iamPolicy', handler: policies.list },
+  { method: 'POST', path: '/v1/policies', api: 'iamPolicy', handler: policies.create },
+  { method: 'GET', path: '/v1/policies/{id}', api: 'iamPolicy', handler: policies.get },
+  { method: 'PUT', path: '/v1/policies/{id}', api: 'iamPolicy', handler: policies.replace },
+  { method: 'DELETE', path: '/v1/policies/{id}', api: 'iamPolicy', handler: policies.remove },
+
+  { method: 'GET', path: '/v2/resource_groups', api: 'resourceManager', handler: resourceGroups.list },
+  { method: 'GET', path: '/v2/resource_groups/{id}', api: 'resourceManager', handler: resourceGroups.get },
 
   { method: 'GET', path: '/v1/flow_log_collectors', api: 'vpc', handler: collectors.list },
   { method: 'POST', path: '/v1/flow_log_collectors', api: 'vpc', handler: collectors.create },

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { EmulatorError, IamError } from './errors';
 import { Reply, RequestContext } from './http/context';
 import { Router } from './http/router';
+import { checkPlatformRequest } from './http/platformRules';
 import { checkTaggingRequest } from './http/taggingRules';
 import { checkVpcRequest } from './http/vpcRules';
 import { traceId } from './models/ids';
@@ -48,7 +49,12 @@ export interface EmulatorEndpoints {
   iamEndpoint: string;
   /** Global Tagging (`/v3/tags`), on the same server as the VPC API. */
   taggingEndpoint: string;
+  /** Resource Manager (`/v2/resource_groups`), on the same server; IAM Policy Management (`/v1/policies`) is at iamEndpoint. */
+  resourceManagerEndpoint: string;
   cosEndpoint: string;
+  /** The COS instance's GUID (ibm-cos-sdk's `serviceInstanceId`, IAM policies' `serviceInstance`) and CRN. */
+  cosInstanceId: string;
+  cosInstanceCrn: string;
   controlEndpoint: string;
   region: string;
   apiKey: string;
@@ -124,7 +130,10 @@ const FAULT_ERRORS = {
   '503': { code: 'service_unavailable', message: 'The service is temporarily unavailable (injected by the emulator).' },
 } as const;
 
-/** Starts the local IBM Cloud: IAM + VPC API + Global Tagging + control API on one port, COS on another. */
+/**
+ * Starts the local IBM Cloud: IAM (tokens, policies) + VPC API + Global Tagging + Resource Manager + control API on one
+ * port, COS on another.
+ */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const dir = options.stateDir ? new StateDirectory(options.stateDir) : undefined;
@@ -190,6 +199,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const ctx = new RequestContext(method, url.pathname, match.params, url.searchParams, req.headers, body, state, base);
       if (api === 'vpc') checkVpcRequest(ctx);
       if (api === 'tagging') checkTaggingRequest(ctx);
+      if (api === 'iamPolicy' || api === 'resourceManager') checkPlatformRequest(ctx);
       reply = await match.route.handler(ctx);
     } catch (error) {
       reply = errorReply(error, trace, url.toString(), log);
@@ -225,7 +235,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     vpcEndpoint: base,
     iamEndpoint: base,
     taggingEndpoint: base,
+    resourceManagerEndpoint: base,
     cosEndpoint: state.cos.endpoint,
+    cosInstanceId: state.cosInstance.guid,
+    cosInstanceCrn: state.cosInstance.crn,
     controlEndpoint: `${base}/_emulator`,
     region: state.topology.region,
     apiKey: state.iam.apiKey,

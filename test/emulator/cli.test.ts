@@ -13,7 +13,7 @@ import { EmulatorClient } from '../support/emulator';
 const ROOT = resolve(__dirname, '../../..');
 const CLI = 'provider/bin/ibm-flowlogs';
 const TOPOLOGY = 'emulator/topologies/use-case-1.json';
-const ENDPOINT_KEYS = ['apiKey', 'controlEndpoint', 'cosAccessKeyId', 'cosEndpoint', 'cosSecretAccessKey', 'iamEndpoint', 'region', 'taggingEndpoint', 'vpcEndpoint'];
+const ENDPOINT_KEYS = ['apiKey', 'controlEndpoint', 'cosAccessKeyId', 'cosEndpoint', 'cosInstanceCrn', 'cosInstanceId', 'cosSecretAccessKey', 'iamEndpoint', 'region', 'resourceManagerEndpoint', 'taggingEndpoint', 'vpcEndpoint'];
 
 interface Run {
   child: ChildProcess;

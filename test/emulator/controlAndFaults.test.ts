@@ -336,7 +336,7 @@ describe('emulator control API: reset, state and clock', () => {
     expect((await emu().control('GET', '/requests')).body).to.deep.equal({ total: 0, byRoute: {}, faultsFired: 0 });
     const after = (await emu().control('GET', '/state')).body;
     expect(after.collectors).to.deep.equal([]);
-    expect(after.buckets).to.deep.equal(SEEDED_BUCKETS.map((name) => ({ name, authorized: true, objects: [] })));
+    expect(after.buckets).to.deep.equal(SEEDED_BUCKETS.map((name) => ({ name, location: 'us-south-standard', authorized: true, objects: [] })));
     expect(after.authorizations).to.deep.equal(SEEDED_BUCKETS);
     expect(after.events).to.deep.equal([]);
     expect(after.faults).to.deep.equal([]);
@@ -362,7 +362,7 @@ describe('emulator control API: reset, state and clock', () => {
     const res = await emu().control('GET', '/state');
     expect(res.status).to.equal(200);
     const s = res.body;
-    expect(Object.keys(s)).to.deep.equal(['region', 'account', 'clock', 'config', 'topology', 'collectors', 'tags', 'buckets', 'authorizations', 'events', 'faults', 'flowLogs']);
+    expect(Object.keys(s)).to.deep.equal(['region', 'account', 'clock', 'config', 'topology', 'collectors', 'tags', 'buckets', 'authorizations', 'policies', 'events', 'faults', 'flowLogs']);
     expect(s.region).to.equal('us-south');
     expect(s.account).to.equal('7c1f0e4b2a9d48e6b3f5a0c2d9e8f716');
     expect(s.clock.offsetSeconds).to.equal(0);
@@ -377,9 +377,9 @@ describe('emulator control API: reset, state and clock', () => {
     expect(s.topology.buckets).to.deep.equal(SEEDED_BUCKETS.map((name) => ({ name, authorized: true })));
     expect(s.collectors).to.deep.equal([{ ...created, lifecycle_state: 'stable' }]);
     expect(s.buckets).to.deep.equal([
-      { name: 'bucket-c', authorized: true, objects: [] },
-      { name: 'bucket-e', authorized: true, objects: [{ key: 'k1', size: 5 }] },
-      { name: 'bucket-instance-5', authorized: true, objects: [] },
+      { name: 'bucket-c', location: 'us-south-standard', authorized: true, objects: [] },
+      { name: 'bucket-e', location: 'us-south-standard', authorized: true, objects: [{ key: 'k1', size: 5 }] },
+      { name: 'bucket-instance-5', location: 'us-south-standard', authorized: true, objects: [] },
     ]);
     expect(s.authorizations).to.deep.equal(SEEDED_BUCKETS);
     expect(s.events).to.have.length(1);
@@ -460,11 +460,11 @@ describe('emulator control API: buckets and authorizations', () => {
   const emu = useEmulator();
 
   it('creates buckets (authorized by default), refuses duplicates and bad names, deletes known ones only', async () => {
-    expect((await emu().control('GET', '/buckets')).body).to.deep.equal({ buckets: SEEDED_BUCKETS.map((name) => ({ name, authorized: true })) });
+    expect((await emu().control('GET', '/buckets')).body).to.deep.equal({ buckets: SEEDED_BUCKETS.map((name) => ({ name, location: 'us-south-standard', authorized: true })) });
 
     const created = await emu().control('POST', '/buckets', { name: 'new-bucket' });
     expect(created.status).to.equal(201);
-    expect(created.body).to.deep.equal({ name: 'new-bucket', authorized: true });
+    expect(created.body).to.deep.equal({ name: 'new-bucket', location: 'us-south-standard', authorized: true });
 
     const duplicate = await emu().control('POST', '/buckets', { name: 'new-bucket' });
     expect(duplicate.status).to.equal(409);
@@ -503,7 +503,7 @@ describe('emulator control API: buckets and authorizations', () => {
     const subnetId = await emu().idOf('subnets', 'subnet-1');
     const quiet = await emu().control('POST', '/buckets', { name: 'quiet-bucket', authorized: false });
     expect(quiet.status).to.equal(201);
-    expect(quiet.body).to.deep.equal({ name: 'quiet-bucket', authorized: false });
+    expect(quiet.body).to.deep.equal({ name: 'quiet-bucket', location: 'us-south-standard', authorized: false });
     const body = { target: { id: subnetId }, storage_bucket: { name: 'quiet-bucket' }, name: 'gated' };
 
     const refused = await emu().vpc('POST', '/v1/flow_log_collectors', { body });
@@ -539,13 +539,13 @@ describe('emulator control API: buckets and authorizations', () => {
     expect(star.body.authorizations).to.deep.equal(['*', ...SEEDED_BUCKETS]);
     await emu().control('POST', '/buckets', { name: 'even-later', authorized: false });
     expect((await emu().control('GET', '/buckets')).body.buckets).to.deep.equal(
-      ['bucket-c', 'bucket-e', 'bucket-instance-5', 'even-later', 'later-bucket'].map((name) => ({ name, authorized: true })),
+      ['bucket-c', 'bucket-e', 'bucket-instance-5', 'even-later', 'later-bucket'].map((name) => ({ name, location: 'us-south-standard', authorized: true })),
     );
     const created = await emu().createCollector({ target: { id: subnetId }, storage_bucket: { name: 'even-later' } });
     expect(created.storage_bucket).to.deep.equal({ name: 'even-later' });
 
     expect((await emu().control('DELETE', '/authorizations/*')).status).to.equal(204);
-    expect((await emu().control('GET', '/buckets')).body.buckets.find((b: any) => b.name === 'even-later')).to.deep.equal({ name: 'even-later', authorized: false });
+    expect((await emu().control('GET', '/buckets')).body.buckets.find((b: any) => b.name === 'even-later')).to.deep.equal({ name: 'even-later', location: 'us-south-standard', authorized: false });
   });
 });
 
@@ -623,9 +623,9 @@ describe('emulator control API: topology', () => {
     expect(afterReset.topology).to.deep.equal(res.body.topology);
     expect(afterReset.collectors).to.deep.equal([]);
     expect(afterReset.buckets).to.deep.equal([
-      { name: 'bucket-c', authorized: true, objects: [] },
-      { name: 'bucket-e', authorized: true, objects: [] },
-      { name: 'bucket-new', authorized: false, objects: [] },
+      { name: 'bucket-c', location: 'us-south-standard', authorized: true, objects: [] },
+      { name: 'bucket-e', location: 'us-south-standard', authorized: true, objects: [] },
+      { name: 'bucket-new', location: 'us-south-standard', authorized: false, objects: [] },
     ]);
   });
 

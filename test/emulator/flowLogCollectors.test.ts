@@ -384,7 +384,7 @@ describe('emulator: flow log collectors', () => {
       const t = (await targets(emu())).subnet;
       const made = await emu().control('POST', '/buckets', { name: 'private-bucket', authorized: false });
       expect(made.status).to.equal(201);
-      expect(made.body).to.deep.equal({ name: 'private-bucket', authorized: false });
+      expect(made.body).to.deep.equal({ name: 'private-bucket', location: 'us-south-standard', authorized: false });
       const body = { name: 'private-logs', target: { id: t.id }, storage_bucket: { name: 'private-bucket' } };
       await expectRefused(emu(), body, 403, 'flow_log_collector_storage_bucket_not_authorized', { name: 'storage_bucket.name', type: 'field', value: 'private-bucket' });
       const auth = await emu().control('POST', '/authorizations', { bucket: 'private-bucket' });

@@ -66,7 +66,8 @@ function expectEnvelope(res: HttpResult): void {
     expect(Object.keys(e).every((k) => ['code', 'message', 'more_info', 'target'].includes(k)), JSON.stringify(e)).to.equal(true);
     expect(e.code).to.be.a('string').and.match(/^[a-z_]+$/);
     expect(e.message).to.be.a('string').and.not.equal('');
-    expect(e.more_info).to.equal(`${MORE_INFO}#${e.code}`);
+    // The service names its own page for a bucket flow logs may not write to; every other code has its entry.
+    expect(e.more_info).to.equal(e.code === 'flow_log_collector_storage_bucket_not_authorized' ? 'https://cloud.ibm.com/docs/vpc?topic=vpc-ordering-flow-log-collector#fl-before-you-begin' : `${MORE_INFO}#${e.code}`);
     if (e.target !== undefined) {
       expect(e.target.name).to.be.a('string');
       expect(['field', 'parameter', 'header']).to.include(e.target.type);

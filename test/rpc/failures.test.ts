@@ -97,7 +97,7 @@ describe('rpc: failures of Create', () => {
     const { inputs } = await f.check('web', { target: f.ids.vpc, storageBucket: 'locked-bucket', name: 'web', tags: ['env:dev'] });
     const error = await rpcError(f.create('web', inputs));
     expect(error.details).to.contain(
-      'Flow logs are not authorized to write to bucket "locked-bucket": create an IAM service authorization giving VPC Infrastructure Services (flow-log-collector) the Writer role on it.',
+      'Your Cloud Object Storage (COS) bucket is missing the Identity Authorization Management (IAM) authorization to allow the flow logs service to write flow logs to your bucket.',
     );
     expect(error.details).to.contain('flow_log_collector_storage_bucket_not_authorized');
     const state = await f.state();

@@ -1,7 +1,9 @@
 import { EmulatorError, fail } from '../errors';
 import { noContent, ok, type Handler, type RequestContext } from '../http/context';
+import { parseLocationConstraint } from '../models/cosLocations';
 import { bucketNameProblem, parseTopology } from '../models/topologyFile';
 import { collectorView } from '../views/collector';
+import { policyView } from '../views/policy';
 
 /** The control API under /_emulator: a public contract (design.md §5), thin over the models like the rest. */
 
@@ -26,7 +28,7 @@ export const reset: Handler = async (ctx) => {
 export const state: Handler = async (ctx) => {
   const s = ctx.state;
   const buckets = await Promise.all(
-    (await s.cos.listBuckets()).map(async (name) => ({ name, authorized: s.cos.isAuthorized(name), objects: await s.cos.listObjects(name) })),
+    (await s.cos.listBuckets()).map(async (name) => ({ ...bucketView(ctx, name), objects: await s.cos.listObjects(name) })),
   );
   return ok({
     region: s.topology.region,
@@ -37,7 +39,8 @@ export const state: Handler = async (ctx) => {
     collectors: s.collectors.all().map((r) => collectorView(r, ctx.refs)),
     tags: s.tags.snapshot(),
     buckets,
-    authorizations: [...s.cos.authorizations].sort(),
+    authorizations: s.authorizations.scopes(),
+    policies: s.policies.all().map((p) => policyView(p, ctx.base)),
     events: s.events.events,
     faults: s.faults.faults,
     flowLogs: s.flowLogs.status(),
@@ -120,8 +123,13 @@ export const removeResource: Handler = (ctx) => {
   return ok(result);
 };
 
-export const listBuckets: Handler = async (ctx) =>
-  ok({ buckets: (await ctx.state.cos.listBuckets()).map((name) => ({ name, authorized: ctx.state.cos.isAuthorized(name) })) });
+/** A bucket as the control API shows it: `authorized` for collectors of the default resource group. */
+function bucketView(ctx: RequestContext, name: string) {
+  const s = ctx.state;
+  return { name, location: s.cos.locationOf(name), authorized: s.cos.isAuthorized(name, s.topology.defaultResourceGroup()?.id) };
+}
+
+export const listBuckets: Handler = async (ctx) => ok({ buckets: (await ctx.state.cos.listBuckets()).map((name) => bucketView(ctx, name)) });
 
 export const createBucket: Handler = async (ctx) => {
   const body = objectBody(ctx);
@@ -130,10 +138,16 @@ export const createBucket: Handler = async (ctx) => {
   const problem = bucketNameProblem(name);
   if (problem) fail('invalid_value', `${problem}.`, { name: 'name', type: 'field', value: name.slice(0, 80) });
   if (body.authorized !== undefined && typeof body.authorized !== 'boolean') fail('invalid_value', 'authorized must be a boolean.', { name: 'authorized', type: 'field' });
+  let location: string | undefined;
+  if (body.location !== undefined) {
+    const parsed = typeof body.location === 'string' ? parseLocationConstraint(body.location, ctx.state.topology.region) : { problem: 'location must be a string' };
+    if ('problem' in parsed) fail('invalid_value', `${parsed.problem}.`, { name: 'location', type: 'field', value: typeof body.location === 'string' ? body.location.slice(0, 60) : undefined });
+    location = parsed.code;
+  }
   if (await ctx.state.cos.bucketExists(name)) fail('bucket_conflict', `Bucket "${name}" already exists.`, { name: 'name', type: 'field', value: name });
-  await ctx.state.cos.createBucket(name);
-  if (body.authorized !== false) ctx.state.cos.authorizations.add(name);
-  return changed(ctx, ok({ name, authorized: ctx.state.cos.isAuthorized(name) }, 201));
+  await ctx.state.cos.createBucket(name, location);
+  if (body.authorized !== false) ctx.state.authorizations.grant(name);
+  return changed(ctx, ok(bucketView(ctx, name), 201));
 };
 
 export const deleteBucket: Handler = async (ctx) => {
@@ -142,19 +156,19 @@ export const deleteBucket: Handler = async (ctx) => {
   return changed(ctx, noContent());
 };
 
-export const listAuthorizations: Handler = (ctx) => ok({ authorizations: [...ctx.state.cos.authorizations].sort() });
+export const listAuthorizations: Handler = (ctx) => ok({ authorizations: ctx.state.authorizations.scopes() });
 
 export const addAuthorization: Handler = (ctx) => {
   const bucket = objectBody(ctx).bucket;
   if (typeof bucket !== 'string' || (bucket !== '*' && bucketNameProblem(bucket))) {
     fail('invalid_value', 'bucket must be a bucket name, or "*" for every bucket of the COS instance.', { name: 'bucket', type: 'field' });
   }
-  ctx.state.cos.authorizations.add(bucket);
-  return changed(ctx, ok({ authorizations: [...ctx.state.cos.authorizations].sort() }, 201));
+  ctx.state.authorizations.grant(bucket);
+  return changed(ctx, ok({ authorizations: ctx.state.authorizations.scopes() }, 201));
 };
 
 export const removeAuthorization: Handler = (ctx) => {
-  if (!ctx.state.cos.authorizations.delete(ctx.params.bucket)) {
+  if (ctx.state.authorizations.revoke(ctx.params.bucket) === 0) {
     fail('not_found', `No authorization for "${ctx.params.bucket}".`, { name: 'bucket', type: 'parameter', value: ctx.params.bucket });
   }
   return changed(ctx, noContent());

@@ -3,7 +3,7 @@ import { fail } from '../errors';
 import type { EmulatorState } from '../models/state';
 import { References } from '../views/references';
 
-export type ApiKind = 'iam' | 'vpc' | 'tagging' | 'control';
+export type ApiKind = 'iam' | 'vpc' | 'tagging' | 'iamPolicy' | 'resourceManager' | 'control';
 
 export interface Reply {
   status: number;

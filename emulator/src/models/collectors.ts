@@ -1,10 +1,15 @@
 import { EmulatorError, ErrorDetail, fail } from '../errors';
 import type { Clock } from './clock';
 import type { CosModel } from './cos';
+import { parseLocationConstraint } from './cosLocations';
 import { crn, randomWordsName, regionalId } from './ids';
 import type { EventLog } from './events';
 import type { TargetLookup, TargetRef, TopologyModel } from './topology';
 import { TARGET_TYPES, TargetType } from './topologyTypes';
+
+/** What the service answers (403) when no IAM authorization lets flow logs write to the bucket. */
+export const BUCKET_NOT_AUTHORIZED =
+  'Your Cloud Object Storage (COS) bucket is missing the Identity Authorization Management (IAM) authorization to allow the flow logs service to write flow logs to your bucket. (Error response code returned from COS Config call: 403)';
 
 export type LifecycleState = 'deleting' | 'failed' | 'pending' | 'stable' | 'suspended' | 'updating' | 'waiting';
 
@@ -187,8 +192,19 @@ export class CollectorModel {
     if (!(await this.cos.bucketExists(input.bucket))) {
       fail('flow_log_collector_storage_bucket_not_found', `Cloud Object Storage bucket "${input.bucket}" was not found. Create it in the same region first.`, { name: 'storage_bucket.name', type: 'field', value: input.bucket });
     }
-    if (!this.cos.isAuthorized(input.bucket)) {
-      fail('flow_log_collector_storage_bucket_not_authorized', `Flow logs are not authorized to write to bucket "${input.bucket}": create an IAM service authorization giving VPC Infrastructure Services (flow-log-collector) the Writer role on it.`, { name: 'storage_bucket.name', type: 'field', value: input.bucket });
+    const location = parseLocationConstraint(this.cos.locationOf(input.bucket), topo.region);
+    if ('problem' in location || location.kind !== 'regional' || location.location !== topo.region) {
+      const where = 'problem' in location ? this.cos.locationOf(input.bucket) : `${location.kind} location ${location.location}`;
+      fail('flow_log_collector_storage_bucket_location_invalid', `Cloud Object Storage bucket "${input.bucket}" is in ${where}; flow logs need a single-region bucket in ${topo.region}, the region of the target.`, { name: 'storage_bucket.name', type: 'field', value: input.bucket });
+    }
+    if (!this.cos.isAuthorized(input.bucket, group.id)) {
+      // IBM's words for this failure, with its more_info page (emulator/README.md, "Chosen where IBM is silent").
+      throw new EmulatorError({
+        code: 'flow_log_collector_storage_bucket_not_authorized',
+        message: BUCKET_NOT_AUTHORIZED,
+        target: { name: 'storage_bucket.name', type: 'field', value: input.bucket },
+        moreInfo: 'https://cloud.ibm.com/docs/vpc?topic=vpc-ordering-flow-log-collector#fl-before-you-begin',
+      });
     }
     // Creation awaited COS above: look again, so two concurrent creates on one target cannot both pass.
     this.settle();

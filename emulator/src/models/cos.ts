@@ -3,8 +3,12 @@ import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { CosInstance } from './authorizations';
+import { cosAuthentication } from './cosIam';
+import { parseLocationConstraint, patchBucketLocations, type BucketLocationBook } from './cosLocations';
+import type { TokenCheck } from './iam';
 import { randomSecret } from './ids';
-import { patchListObjectsV2, verifySignatureV4 } from './s3rverFixes';
+import { patchListObjectsV2 } from './s3rverFixes';
 
 // s3rver ships no types; these are the parts of its API the emulator uses.
 interface S3rverStore {
@@ -20,6 +24,8 @@ interface S3rverStore {
 }
 interface S3rverInstance {
   store: S3rverStore;
+  /** Read by the patched bucket controllers (cosLocations.ts). */
+  bucketLocations?: BucketLocationBook;
   httpServer?: Server;
   /** Koa's middleware list, composed when the server starts. */
   middleware: unknown[];
@@ -53,20 +59,38 @@ export interface HmacKeys {
   secretAccessKey: string;
 }
 
+export interface CosOptions {
+  directory?: string;
+  hmac?: HmacKeys;
+  /** Bucket → provisioning code (`us-south-standard`), as saved. */
+  locations?: Record<string, string>;
+  /** The emulator's region: the default location of a bucket (`<region>-standard`). */
+  region: () => string;
+  /** IAM's check of a bearer token, and the instance tokens may name. */
+  checkToken: (authorization: string) => TokenCheck;
+  instance: () => CosInstance;
+  /** Whether flow logs may write to a bucket (IAM's authorization policies decide; see authorizations.ts). */
+  isAuthorized: (bucket: string, collectorResourceGroupId?: string) => boolean;
+  /** Called after a bucket is deleted through the control API. */
+  onBucketDeleted?: (bucket: string) => void;
+  /** Called when a bucket made or deleted through the S3 API changes the locations (persistence saves them). */
+  onLocationsChanged?: () => void;
+}
+
 /**
- * Cloud Object Storage: a real S3-protocol server (s3rver) on loopback, with HMAC credentials of its own, plus the
- * service-to-service authorizations that let flow logs write to a bucket (emulator state, as IAM holds them in IBM
- * Cloud). `*` authorizes every bucket of the instance.
+ * Cloud Object Storage: a real S3-protocol server (s3rver) on loopback that takes HMAC credentials of its own and
+ * this emulator's IAM tokens, with a location per bucket. Whether flow logs may write to a bucket is IAM's answer.
  */
 export class CosModel {
-  readonly authorizations = new Set<string>();
   readonly hmac: HmacKeys;
+  readonly locations: Map<string, string>;
   private server?: S3rverInstance;
   private readonly ownsDirectory: boolean;
   readonly directory: string;
   endpoint = '';
 
-  constructor(options: { directory?: string; hmac?: HmacKeys }) {
+  constructor(private readonly options: CosOptions) {
+    this.locations = new Map(Object.entries(options.locations ?? {}));
     this.ownsDirectory = options.directory === undefined;
     this.directory = options.directory ?? mkdtempSync(join(scratchRoot(), 'ibmflowlogs-cos-'));
     this.hmac = options.hmac ?? { accessKeyId: randomSecret(16).replace(/[-_]/g, 'x'), secretAccessKey: randomSecret(32) };
@@ -77,9 +101,25 @@ export class CosModel {
     DUMMY_ACCOUNT.revokeAccessKey('S3RVER');
     DUMMY_ACCOUNT.createKeyPair(this.hmac.accessKeyId, this.hmac.secretAccessKey);
     this.server = new S3rver({ address: '127.0.0.1', port, silent: true, directory: this.directory, vhostBuckets: false });
-    // s3rver checks no V4 signature and serves unsigned requests; see s3rverFixes.ts.
-    this.server.middleware.unshift(verifySignatureV4);
+    // s3rver checks no V4 signature, knows no IAM token and serves unsigned requests; see cosIam.ts.
+    this.server.middleware.unshift(cosAuthentication({ checkToken: this.options.checkToken, instance: this.options.instance }));
+    this.server.bucketLocations = {
+      accept: (code) => {
+        const parsed = parseLocationConstraint(code ?? this.defaultLocation(), this.options.region());
+        return 'problem' in parsed ? parsed : { code: parsed.code };
+      },
+      record: (bucket, code) => {
+        this.locations.set(bucket, code);
+        this.options.onLocationsChanged?.();
+      },
+      codeOf: (bucket) => this.locationOf(bucket),
+      forget: (bucket) => {
+        this.locations.delete(bucket);
+        this.options.onLocationsChanged?.();
+      },
+    };
     patchListObjectsV2();
+    patchBucketLocations();
     const address = await this.server.run();
     this.endpoint = `http://127.0.0.1:${address.port}`;
   }
@@ -104,17 +144,30 @@ export class CosModel {
     return (await this.store.getBucket(name)) !== null;
   }
 
-  isAuthorized(name: string): boolean {
-    return this.authorizations.has('*') || this.authorizations.has(name);
+  isAuthorized(name: string, collectorResourceGroupId?: string): boolean {
+    return this.options.isAuthorized(name, collectorResourceGroupId);
   }
 
-  async createBucket(name: string): Promise<void> {
+  /** `<region>-standard`: where a bucket created without a LocationConstraint lives. */
+  defaultLocation(): string {
+    return `${this.options.region()}-standard`;
+  }
+
+  /** The bucket's provisioning code (buckets made before locations existed are in the default one). */
+  locationOf(name: string): string {
+    return this.locations.get(name) ?? this.defaultLocation();
+  }
+
+  /** `location` must be a provisioning code that parseLocationConstraint accepts. @default defaultLocation() */
+  async createBucket(name: string, location?: string): Promise<void> {
     await this.store.putBucket(name);
+    this.locations.set(name, location ?? this.defaultLocation());
   }
 
   async deleteBucket(name: string): Promise<void> {
     await this.store.deleteBucket(name);
-    this.authorizations.delete(name);
+    this.locations.delete(name);
+    this.options.onBucketDeleted?.(name);
   }
 
   async listBuckets(): Promise<string[]> {
@@ -149,9 +202,9 @@ export class CosModel {
     writeFileSync(this.store.getResourcePath(bucket, key, 'metadata.json'), JSON.stringify(metadata, null, 2));
   }
 
-  /** Empties COS: every bucket and object goes; authorizations too. */
+  /** Empties COS: every bucket and object goes. */
   wipe(): void {
     this.store.reset();
-    this.authorizations.clear();
+    this.locations.clear();
   }
 }

@@ -79,7 +79,7 @@ export interface FlowLogWriterSnapshot {
 /** A window judged at its end: who writes what. Everything needed later is copied here, synchronously. */
 interface WindowPlan {
   window: Window;
-  groups: Array<{ collectorId: string; collectorCrn: string; bucket: string; interfaces: LoggedInterface[] }>;
+  groups: Array<{ collectorId: string; collectorCrn: string; bucket: string; resourceGroupId: string; interfaces: LoggedInterface[] }>;
   notWritten: NotWritten[];
   settings: Map<string, TrafficSetting>;
   peers: Map<string, Peers>;
@@ -212,7 +212,7 @@ export class FlowLogWriter {
           continue;
         }
         let g = groups.get(r.id);
-        if (!g) groups.set(r.id, (g = { collectorId: r.id, collectorCrn: r.crn, bucket: r.bucket, interfaces: [] }));
+        if (!g) groups.set(r.id, (g = { collectorId: r.id, collectorCrn: r.crn, bucket: r.bucket, resourceGroupId: r.resourceGroupId, interfaces: [] }));
         g.interfaces.push(i);
       }
       return { window, groups: [...groups.values()], notWritten, settings, peers, account: topo.account, region: topo.region };
@@ -222,7 +222,7 @@ export class FlowLogWriter {
   private async execute(p: WindowPlan): Promise<WindowResult> {
     const result: WindowResult = { captureStart: rfc3339(p.window.start), captureEnd: rfc3339(p.window.end), objects: [], notWritten: [...p.notWritten] };
     for (const g of p.groups) {
-      const problem = !(await this.cos.bucketExists(g.bucket)) ? 'bucket_not_found' : !this.cos.isAuthorized(g.bucket) ? 'bucket_not_authorized' : undefined;
+      const problem = !(await this.cos.bucketExists(g.bucket)) ? 'bucket_not_found' : !this.cos.isAuthorized(g.bucket, g.resourceGroupId) ? 'bucket_not_authorized' : undefined;
       if (problem) {
         const event = problem === 'bucket_not_found' ? LOG_EVENTS.bucketNotFound : LOG_EVENTS.notAuthorized;
         this.events.record(event.action, g.collectorCrn, event.message(g.bucket), p.window.end);

@@ -20,7 +20,7 @@ const REGION_PREFIX: Record<string, string> = {
   'in-che': 'r054',
 };
 
-function uuidFrom(seed: string): string {
+export function uuidFrom(seed: string): string {
   const h = createHash('sha256').update(seed).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

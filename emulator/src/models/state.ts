@@ -1,3 +1,4 @@
+import { cosInstanceOf, FlowLogAuthorizations, type CosInstance } from './authorizations';
 import { Clock } from './clock';
 import { CollectorModel, CollectorsSnapshot } from './collectors';
 import { CosModel, HmacKeys } from './cos';
@@ -5,6 +6,7 @@ import { EventLog, ServiceEvent } from './events';
 import { FaultModel } from './faults';
 import { FlowLogWriter, FlowLogWriterSnapshot } from './flowLogWriter';
 import { IamModel, IamSnapshot } from './iam';
+import { PolicyModel, type PoliciesSnapshot } from './iamPolicies';
 import { RequestCounters } from './requestCounters';
 import { TagModel, TagsSnapshot } from './tags';
 import { TopologyModel } from './topology';
@@ -19,7 +21,11 @@ export interface PersistedState {
   clockOffsetMs: number;
   iam: IamSnapshot;
   hmac: HmacKeys;
+  /** The scopes flow logs may write to, as `GET /_emulator/authorizations` lists them (read when `policies` is absent). */
   authorizations: string[];
+  /** IAM policies (absent in files written before `/v1/policies` existed) and each bucket's location. */
+  policies?: PoliciesSnapshot;
+  bucketLocations?: Record<string, string>;
   collectors: CollectorsSnapshot;
   events: ServiceEvent[];
   /** Global Tagging's user tags by CRN (absent in files written before tagging existed). */
@@ -36,6 +42,9 @@ export class EmulatorState {
   readonly clock: Clock;
   readonly iam: IamModel;
   readonly cos: CosModel;
+  readonly policies: PolicyModel;
+  /** Flow logs' view of the IAM policies; the control API's `/authorizations` works through it. */
+  readonly authorizations: FlowLogAuthorizations;
   readonly collectors: CollectorModel;
   readonly faults = new FaultModel();
   readonly counters = new RequestCounters();
@@ -57,8 +66,20 @@ export class EmulatorState {
     this.events = new EventLog(this.clock, saved?.events);
     this.tags = new TagModel(saved?.tags);
     this.iam = new IamModel(this.clock, this.current.account, saved?.iam, options.apiKey);
-    this.cos = new CosModel({ directory: options.cosDirectory, hmac: saved?.hmac });
-    for (const name of saved?.authorizations ?? []) this.cos.authorizations.add(name);
+    this.policies = new PolicyModel(this.clock, saved?.policies);
+    this.authorizations = new FlowLogAuthorizations(this.policies, () => ({ account: this.current.account, region: this.current.region, cos: this.cosInstance }));
+    this.cos = new CosModel({
+      directory: options.cosDirectory,
+      hmac: saved?.hmac,
+      locations: saved?.bucketLocations,
+      region: () => this.current.region,
+      checkToken: (authorization) => this.iam.check(authorization),
+      instance: () => this.cosInstance,
+      isAuthorized: (bucket, group) => this.authorizations.isAuthorized(bucket, group),
+      onBucketDeleted: (bucket) => this.authorizations.forgetBucket(bucket),
+      onLocationsChanged: () => this.onChange(),
+    });
+    if (saved && !saved.policies) for (const scope of saved.authorizations ?? []) this.authorizations.grant(scope);
     this.collectors = new CollectorModel(this.clock, () => this.current, this.cos, this.events, saved?.collectors);
     this.traffic = new TrafficModel(saved?.traffic);
     this.flowLogs = new FlowLogWriter(this.clock, () => this.current, this.collectors, this.cos, this.events, this.traffic, saved?.flowLogs);
@@ -69,17 +90,22 @@ export class EmulatorState {
     return this.current;
   }
 
-  /** Creates the topology's buckets that do not exist yet and records their authorizations. */
+  /** The emulator's one COS instance (GUID, CRN, resource group: the default one). */
+  get cosInstance(): CosInstance {
+    return cosInstanceOf(this.current.account, this.current.defaultResourceGroup()?.id ?? '');
+  }
+
+  /** Creates the topology's buckets that do not exist yet and grants flow logs Writer on the authorized ones. */
   async seedBuckets(topology: Topology): Promise<void> {
     for (const bucket of topology.buckets) {
-      if (!(await this.cos.bucketExists(bucket.name))) await this.cos.createBucket(bucket.name);
-      if (bucket.authorized) this.cos.authorizations.add(bucket.name);
+      if (!(await this.cos.bucketExists(bucket.name))) await this.cos.createBucket(bucket.name, bucket.location);
+      if (bucket.authorized) this.authorizations.grant(bucket.name);
     }
   }
 
   /**
-   * Back to the seeded topology: no collectors, no tags, empty buckets, no faults, counters at zero, every interface
-   * back to the default traffic; config and the clock are kept.
+   * Back to the seeded topology: no collectors, no tags, empty buckets, only the seed's authorizations (no other IAM
+   * policies), no faults, counters at zero, every interface back to the default traffic; config and the clock are kept.
    */
   async reset(): Promise<void> {
     this.collectors.clear();
@@ -87,6 +113,7 @@ export class EmulatorState {
     this.traffic.clear();
     this.flowLogs.reset();
     this.cos.wipe();
+    this.policies.clear();
     this.faults.clear();
     this.counters.clear();
     this.events.clear();
@@ -131,7 +158,9 @@ export class EmulatorState {
       clockOffsetMs: this.clock.offsetSeconds * 1000,
       iam: this.iam.snapshot(),
       hmac: this.cos.hmac,
-      authorizations: [...this.cos.authorizations],
+      authorizations: this.authorizations.scopes(),
+      policies: this.policies.snapshot(),
+      bucketLocations: Object.fromEntries(this.cos.locations),
       collectors: this.collectors.snapshot(),
       events: this.events.events,
       tags: this.tags.snapshot(),

@@ -1,5 +1,6 @@
 import { crn, hexId, regionalId, zonalId } from './ids';
-import type { Topology } from './topologyTypes';
+import { parseLocationConstraint } from './cosLocations';
+import type { BucketSeed, Topology } from './topologyTypes';
 
 /**
  * Reads a topology file (format: emulator/README.md, "Topology files") into the normalized {@link Topology}.
@@ -292,13 +293,20 @@ export function parseTopology(input: unknown): ParseResult {
 
   r.array(root.buckets, 'buckets').forEach((b, bi) => {
     const bp = join('buckets', bi);
-    const bo = r.object(b, bp, ['name', 'authorized']);
+    const bo = r.object(b, bp, ['name', 'authorized', 'location']);
     if (!bo) return;
     const name = r.string(bo.name, join(bp, 'name'));
     if (name === undefined) return;
     const problem = bucketNameProblem(name);
     if (problem) r.problem(join(bp, 'name'), problem);
-    t.buckets.push({ name, authorized: r.boolean(bo.authorized, join(bp, 'authorized')) ?? true });
+    const seed: BucketSeed = { name, authorized: r.boolean(bo.authorized, join(bp, 'authorized')) ?? true };
+    if (bo.location !== undefined) {
+      const given = r.string(bo.location, join(bp, 'location'));
+      const parsed = given === undefined ? undefined : parseLocationConstraint(given, region);
+      if (parsed && 'problem' in parsed) r.problem(join(bp, 'location'), parsed.problem);
+      else if (parsed) seed.location = parsed.code;
+    }
+    t.buckets.push(seed);
   });
 
   return r.issues.length > 0 ? { ok: false, issues: r.issues } : { ok: true, topology: t };

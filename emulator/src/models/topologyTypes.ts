@@ -63,6 +63,8 @@ export interface VirtualNetworkInterface extends Located {
 export interface BucketSeed {
   name: string;
   authorized: boolean;
+  /** A COS provisioning code (`us-south-smart`, `us-standard`); absent: `<region>-standard`. */
+  location?: string;
 }
 
 export interface Topology {

@@ -19,7 +19,9 @@ export type IbmErrorCode =
   | 'ERR_IBM_AUTH'
   | 'ERR_IBM_ABORTED'
   | 'ERR_IBM_BAD_RESPONSE'
-  | 'ERR_IBM_TAGGING';
+  | 'ERR_IBM_TAGGING'
+  | 'ERR_IBM_LOOKUP'
+  | 'ERR_IBM_COS';
 
 /** What kind of failure an API answer is, from its status. */
 export type IbmApiErrorKind = 'not-found' | 'conflict' | 'validation' | 'auth' | 'rate-limit' | 'server' | 'other';
@@ -313,6 +315,46 @@ export class IbmTaggingError extends IbmError {
       status: input.status,
     });
     this.resourceId = input.resourceId;
+  }
+}
+
+/** A name that no resource of the account carries (a resource group by name); `known` lists the names that exist. */
+export class IbmLookupError extends IbmError {
+  readonly kind: string;
+  readonly value: string;
+  readonly known: string[];
+
+  constructor(input: { kind: string; value: string; known: string[]; accountId: string; method: string; url: string }) {
+    const known = input.known.length > 0 ? `the account has ${input.known.map((n) => `"${n}"`).join(', ')}` : 'the account has none';
+    super('ERR_IBM_LOOKUP', {
+      message: `No ${input.kind} "${input.value}" in account ${input.accountId} (by id or name); ${known}.`,
+      method: input.method,
+      url: input.url,
+    });
+    this.kind = input.kind;
+    this.value = input.value;
+    this.known = input.known;
+  }
+}
+
+/**
+ * Cloud Object Storage refused or failed a request (`cosCode`: S3's `NoSuchBucket`, `AccessDenied`, …), in COS's words
+ * without the AWS SDK's additions.
+ */
+export class IbmCosError extends IbmError {
+  readonly cosCode: string;
+
+  constructor(input: { operation: string; method: string; url: string; status?: number; cosCode: string; detail?: string; trace?: string }) {
+    const status = input.status !== undefined ? ` ${input.status}${STATUS_TEXT[input.status] ? ` ${STATUS_TEXT[input.status]}` : ''}` : '';
+    super('ERR_IBM_COS', {
+      message: `Could not ${input.operation}: Cloud Object Storage answered${status} (${input.cosCode})${input.detail ? `: ${input.detail}` : ''}${input.trace ? ` [trace ${input.trace}]` : ''} (${input.method} ${safeUrl(input.url)})`,
+      method: input.method,
+      url: input.url,
+      status: input.status,
+      ibmCode: input.cosCode,
+      trace: input.trace,
+    });
+    this.cosCode = input.cosCode;
   }
 }
 

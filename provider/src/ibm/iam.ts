@@ -117,3 +117,18 @@ function iamError(error: unknown, url: string): Error {
 function codeIn(message: string): string {
   return /\b(E[A-Z_]{3,})\b/.exec(message)?.[1] ?? 'ECONNRESET';
 }
+
+/**
+ * The account an IAM token source's API key belongs to: the `account.bss` claim of its access token, as IBM's
+ * tokens carry it (IAM policies and resource groups are listed per account).
+ */
+export async function accountIdOf(source: Pick<IamTokenSource, 'authorizationHeader'>): Promise<string> {
+  const header = await source.authorizationHeader();
+  try {
+    const claims = JSON.parse(Buffer.from(header.split('.')[1] ?? '', 'base64url').toString('utf8')) as { account?: { bss?: unknown } };
+    if (typeof claims.account?.bss === 'string' && claims.account.bss !== '') return claims.account.bss;
+  } catch {
+    // not a JWT: reported below
+  }
+  throw new IbmAuthError({ method: 'POST', url: TOKEN_PATH, hint: 'The IAM access token names no account (no account.bss claim).' });
+}

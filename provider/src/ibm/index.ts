@@ -1,4 +1,7 @@
-/** IBM Cloud clients: IAM, the VPC API, Global Tagging, the topology reader, typed errors and the retry policy. */
+/**
+ * IBM Cloud clients: IAM (tokens and policies), the VPC API, Global Tagging, Resource Manager, the topology reader,
+ * typed errors and the retry policy. COS (cos.ts) is imported on its own: ibm-cos-sdk takes a while to load.
+ */
 export * from './types';
 export * from './errors';
 export * from './retryPolicy';
@@ -11,3 +14,7 @@ export * from './vpcClient';
 export * from './topology';
 export * from './tagging';
 export * from './targetIndex';
+export * from './bucketAuthorization';
+export * from './iamPolicies';
+export * from './resourceManager';
+export { TokenSourceAuthenticator } from './platformSdk';
