@@ -230,7 +230,7 @@ function winnerObject(cp: Compact, c: number): NonNullable<InterfaceResult['winn
 }
 
 function buildInterfaces(cp: Compact): InterfaceResult[] {
-  const { chain, winner, winLevel, collectors } = cp;
+  const { winner, winLevel, collectors } = cp;
   const ifs = cp.topology.interfaces;
   const n = ifs.length;
   const out = new Array<InterfaceResult>(n);

@@ -6,7 +6,7 @@
  * a provider does not accept secrets), and everything is unwrapped for an engine that does not accept secrets.
  */
 import type { Outputs, PropertyBag } from '../resources/properties';
-import { containsSecret, containsUnknown, decodeObject, type EncodableObject, encodeObject, type PObject, UNKNOWN, unwrap, withoutSecrets, withSecretness, type WireObject } from './codec';
+import { containsSecret, containsUnknown, type EncodableObject, encodeObject, type PObject, UNKNOWN, unwrap, withoutSecrets, withSecretness, type WireObject } from './codec';
 
 export function bagOf(model: PObject): PropertyBag {
   const values: Record<string, unknown> = {};
@@ -18,11 +18,6 @@ export function bagOf(model: PObject): PropertyBag {
     else Object.defineProperty(values, key, { value: unwrap(value), enumerable: true, writable: true, configurable: true });
   }
   return { values, unknown, secret: secretKeys };
-}
-
-/** A bag from a request's wire object (Struct#toJavaScript()). */
-export function bagOfWire(wire: object): PropertyBag {
-  return bagOf(decodeObject(wire));
 }
 
 /** How one response encodes what the engine stores: which inputs were secret, and whether the engine takes secrets. */
