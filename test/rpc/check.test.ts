@@ -81,8 +81,10 @@ describe('rpc: Check of FlowLogCollector', () => {
   it('autonames are valid under IBM\'s rule whatever the resource name', async () => {
     const f = fx();
     const names = ['My_Collector.1', '123', 'UPPER--case--', 'x'.repeat(100), 'a', '-leading-hyphen', 'ünïcødé name'];
-    for (const resourceName of names) {
-      const { inputs, failures } = await f.check(resourceName, { target: f.ids.vpc, storageBucket: 'bucket-c' }, {}, SEED_A);
+    // One target each: a target taken twice in one deployment fails Check (test/rpc/deploymentStory.test.ts).
+    const targets = [f.ids.vpc, f.ids.subnet1, f.ids.subnet2, f.ids.instance1, f.ids.nic, f.ids.vni, f.ids.attachment];
+    for (const [i, resourceName] of names.entries()) {
+      const { inputs, failures } = await f.check(resourceName, { target: targets[i], storageBucket: 'bucket-c' }, {}, SEED_A);
       expect(failures, resourceName).to.deep.equal([]);
       expect(inputs.name, resourceName).to.match(IBM_NAME_RULE);
       expect(inputs.name.length, resourceName).to.be.at.most(63);

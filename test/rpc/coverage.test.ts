@@ -35,6 +35,7 @@ describe('rpc: coverage, precedence warnings and getCoverage', () => {
     const vpc = await umbrella(f);
     expect(vpc.outputs.coverage).to.deep.equal(all);
     expect(warnings(f), 'a first collector moves and stops nothing').to.deep.equal([]);
+    await f.newDeployment(); // the umbrella was the last up; the subnet collector comes in the next
 
     const checked = await f.check('subnet-2-logs', subnet2Logs(f));
     expect(checked.failures).to.deep.equal([]);
@@ -52,15 +53,16 @@ describe('rpc: coverage, precedence warnings and getCoverage', () => {
     f.engine!.messages.length = 0;
     await f.clearRequests();
     const created = await f.create('subnet-2-logs', checked.inputs);
+    // The deployment's collectors were read once, at the Check: the create lists nothing (model/deployment.ts).
     expect(await f.requestCounts()).to.deep.equal({
       'POST /v1/flow_log_collectors': 1,
       'GET /v1/flow_log_collectors/{id}': 1,
-      'GET /v1/flow_log_collectors': 1,
     });
     expect(created.outputs.coverage).to.deep.equal(ofSubnet2);
     expect(warnings(f)).to.deep.equal([warning('subnet-2-logs', moved)]);
 
     // Refresh of both: the VPC collector no longer receives subnet-2; the subnet collector receives exactly it.
+    await f.newDeployment(); // pulumi refresh is another engine run
     const vpcRead = await f.read('vpc-umbrella', vpc.id, vpc.outputs, vpc.inputs);
     expect(vpcRead.outputs.coverage).to.deep.equal(rest);
     expect(vpcRead.outputs).to.deep.equal({ ...vpc.outputs, coverage: rest });
@@ -76,6 +78,7 @@ describe('rpc: coverage, precedence warnings and getCoverage', () => {
     const ofSubnet2 = await coverageRows(f, under('subnet', f.ids.subnet2));
     await umbrella(f);
     const sub = await f.provision('subnet-2-logs', subnet2Logs(f));
+    await f.newDeployment();
     const stopped = `${ofSubnet2.length} interfaces of subnet-2 stop receiving flow logs: collector "subnet-2-logs" is suspended and still holds its place over "vpc-umbrella"${SUSPENDED_RULE}`;
 
     const off = await f.check('subnet-2-logs', subnet2Logs(f, { active: false }), sub.inputs);
@@ -187,6 +190,7 @@ describe('rpc: coverage, precedence warnings and getCoverage', () => {
     it('fails on target when another resource of the stack manages it, naming that resource', async () => {
       const f = fx();
       const first = await f.provision('first', { target: f.ids.instance1, storageBucket: 'bucket-c', name: 'first' });
+      await f.newDeployment(); // in the same deployment, see test/rpc/deploymentStory.test.ts
       const res = await f.check('second', { target: f.ids.instance1Crn, storageBucket: 'bucket-e', name: 'second' });
       expect(res.failures).to.deep.equal([
         {

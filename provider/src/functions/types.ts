@@ -1,3 +1,4 @@
+import type { LiveSources } from '../model/liveState';
 /**
  * Provider functions (Invoke): one module per token, each a `FunctionType` registered in table.ts, which rpc/
  * dispatches through. A function gets its decoded arguments and the IBM clients it reads with; it answers data, or
@@ -9,6 +10,8 @@ type Call = { signal?: AbortSignal };
 
 /** What the functions read from IBM Cloud; the rpc layer wires the ibm/ clients in. */
 export interface FunctionServices {
+  /** The deployment's live collectors (model/deployment.ts), read once per VPC. */
+  deployment?: LiveSources['deployment'];
   vpc: {
     getCollector(id: string, options?: Call): Promise<Collector | undefined>;
     listCollectors(filters?: CollectorFilters, options?: Call): AsyncIterable<Collector>;

@@ -12,6 +12,8 @@ export interface LiveSources {
   vpc: { listCollectors(filters?: CollectorFilters, options?: { signal?: AbortSignal }): AsyncIterable<Collector> };
   topology: { read(vpcId: string, options?: { signal?: AbortSignal }): Promise<VpcTopology> };
   signal: AbortSignal;
+  /** The deployment's live collectors (model/deployment.ts): read once per VPC, not once per call. */
+  deployment?: { collectors(vpcId: string, signal?: AbortSignal): Promise<Map<string, Collector>> };
 }
 
 export function topologyOf(t: VpcTopology): Topology {
@@ -39,6 +41,7 @@ export function specFromProperties(id: string, values: Record<string, unknown>):
 
 /** Every collector of one VPC (one listing, all pages). */
 export async function liveCollectors(sources: LiveSources, vpcId: string): Promise<Collector[]> {
+  if (sources.deployment) return [...(await sources.deployment.collectors(vpcId, sources.signal)).values()];
   const all: Collector[] = [];
   for await (const c of sources.vpc.listCollectors({ 'vpc.id': vpcId }, { signal: sources.signal })) all.push(c);
   return all;

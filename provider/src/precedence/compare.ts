@@ -23,10 +23,14 @@ const WARNED: ReadonlySet<InterfaceChange['kind']> = new Set(['moved', 'stopped'
 export function compare(topology: Topology, before: CollectorSpec[], after: CollectorSpec[]): CoverageComparison {
   const b = resolve(topology, before);
   const a = resolve(topology, after);
-  const changes = diffResolutions(b, a);
+  return { before: b, after: a, ...warningsOf(topology, before, after, diffResolutions(b, a)) };
+}
+
+/** The warnings and notes for some of the changes between two collector sets (all of them, for compare). */
+export function warningsOf(topology: Topology, before: CollectorSpec[], after: CollectorSpec[], changes: InterfaceChange[]): Omit<CoverageComparison, 'before' | 'after'> {
   const warned = changes.filter((c) => WARNED.has(c.kind));
   const notes = summarizeChanges(changes.filter((c) => c.kind === 'started'), topology, after, before);
-  if (warned.length === 0) return { before: b, after: a, changes, warnings: [], redactedWarnings: [], notes };
+  if (warned.length === 0) return { changes, warnings: [], redactedWarnings: [], notes };
   // A stop depends on the suspended-collector rule when, without the rule, an active collector would receive the logs.
   let dependent: InterfaceChange[] = [];
   if (warned.some((c) => c.after !== undefined && !c.after.active)) {
@@ -41,7 +45,7 @@ export function compare(topology: Topology, before: CollectorSpec[], after: Coll
   ];
   const count = warned.length === 1 ? "1 interface's flow logs move to another bucket or stop" : `${warned.length} interfaces' flow logs move to another bucket or stop`;
   const redacted = `${count} with this change; the details are not shown because this collector's target, storage bucket or name is secret${dependent.length > 0 ? SUSPENDED_RULE_NOTE : ''}`;
-  return { before: b, after: a, changes, warnings, redactedWarnings: [redacted], notes };
+  return { changes, warnings, redactedWarnings: [redacted], notes };
 }
 
 /** The coverage of one collector among a set of collectors. */

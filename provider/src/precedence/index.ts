@@ -15,4 +15,4 @@ export { resolve, coverageOf } from './resolve';
 export { diffResolutions } from './diff';
 export { overlay } from './overlay';
 export { summarizeChanges, SUSPENDED_RULE_NOTE } from './wording';
-export { compare, coverageAmong, type CoverageComparison } from './compare';
+export { compare, coverageAmong, type CoverageComparison, warningsOf } from './compare';

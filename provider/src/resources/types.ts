@@ -1,3 +1,4 @@
+import type { Deployment } from '../model/deployment';
 /**
  * The provider core: one `ResourceType` per resource token, registered in table.ts, which rpc/ dispatches through
  * (like pulumi-go-provider's `infer` resources). rpc/ decodes each request into the arguments below, calls the
@@ -37,6 +38,8 @@ export interface Clients {
 export interface Configured {
   clients: Clients;
   region: string;
+  /** This run's collector snapshots and planned collectors (model/deployment.ts); a Configure starts a new one. */
+  deployment: Deployment;
 }
 
 /**
@@ -147,7 +150,7 @@ export interface ResourceType {
    */
   secretDerivations: Readonly<Record<string, readonly string[]>>;
   check(args: CheckArgs, call: ResourceCall): Promise<CheckResult>;
-  diff(args: DiffArgs, call: ResourceCall): DiffResult;
+  diff(args: DiffArgs, call: ResourceCall): DiffResult | Promise<DiffResult>;
   create(args: CreateArgs, call: ResourceCall): Promise<{ id: string; outputs: Outputs }>;
   /** Undefined when the resource no longer exists (refresh drops it; an import fails). */
   read(args: ReadArgs, call: ResourceCall): Promise<ReadResult | undefined>;

@@ -5,6 +5,7 @@
  */
 import { type Env, type ProviderConfig, resolveConfig } from '../config';
 import type { FunctionServices } from '../functions/types';
+import { Deployment } from '../model/deployment';
 import { ManagedCollectors } from '../model/managed';
 import { NotConfiguredError } from '../resources/errors';
 import type { Configured, ProviderContext, Severity } from '../resources/types';
@@ -19,7 +20,8 @@ function connect(config: ProviderConfig): Configured {
   const vpc = new ibm.VpcClient(config, { authenticator: iam });
   const topology = new ibm.TopologyReader(vpc);
   const tags = new ibm.TaggingClient(config, { authenticator: iam });
-  return { region: config.region, clients: { vpc, tags, topology, targets: new ibm.TargetIndex(vpc, topology) } };
+  const deployment = new Deployment((filters, options) => vpc.listCollectors(filters, options));
+  return { region: config.region, deployment, clients: { vpc, tags, topology, targets: new ibm.TargetIndex(vpc, topology) } };
 }
 
 export class ProcessContext implements ProviderContext {
@@ -58,6 +60,6 @@ export class ProcessContext implements ProviderContext {
     const configured = this.configured;
     if (!configured) throw new NotConfiguredError();
     const { vpc, topology, targets } = configured.clients;
-    return { vpc, topology, targets, region: configured.region, signal: this.signal };
+    return { vpc, topology, targets, deployment: configured.deployment, region: configured.region, signal: this.signal };
   }
 }

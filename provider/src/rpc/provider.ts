@@ -175,7 +175,7 @@ export class ProviderServer {
         // The engine passes ignoreChanges to Diff without applying them on refresh (pulumi/pulumi
         // pkg/resource/deploy/step.go RefreshStep.Apply → step_generator.go diffResource): they take their old values.
         const news = ignoring(bag(req.getNews()), isEmpty(oldInputs) ? olds : oldInputs, req.getIgnorechangesList());
-        return diffResponse(type.diff({ id: req.getId(), olds, news, oldInputs }, call), false);
+        return diffResponse(await type.diff({ id: req.getId(), olds, news, oldInputs }, call), false);
       }),
       create: this.run(
         async (req: CreateReq) => {

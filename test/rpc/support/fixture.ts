@@ -91,7 +91,7 @@ export class Fixture {
     this.config = { apiKey: secret(e.apiKey), vpcEndpoint: e.vpcEndpoint, iamEndpoint: e.iamEndpoint, taggingEndpoint: e.taggingEndpoint };
     const checked = await this.checkConfig(this.config);
     expect(checked.failures).to.deep.equal([]);
-    await this.plugin.call('configure', requests.configure(checked.inputs));
+    await this.configureWith(checked.inputs);
   }
 
   async checkConfig(news: object, olds: object = {}): Promise<{ inputs: Record<string, any>; failures: Failure[] }> {
@@ -136,6 +136,16 @@ export class Fixture {
     expect((await this.emulator.control('POST', '/reset')).status).to.equal(204);
     expect((await this.emulator.control('POST', '/config', { pendingSeconds: 0, deletingSeconds: 0 })).status).to.equal(200);
     if (this.engine) this.engine.messages.length = 0;
+    // Each test is one deployment: the plugin's collector snapshots start again (model/deployment.ts).
+    await this.newDeployment();
+  }
+
+  /**
+   * What the next `pulumi up` of the stack is to the plugin: the engine starts a process per run and Configures it
+   * once (pulumi/pulumi pkg/resource/deploy/providers/registry.go); a Configure starts a new deployment view.
+   */
+  async newDeployment(): Promise<void> {
+    if (this.configuredWith) await this.plugin.call('configure', requests.configure(this.configuredWith));
   }
 
   async state(): Promise<any> {
@@ -233,7 +243,11 @@ export class Fixture {
   /** Configure with these (unchecked) inputs: what the engine does with CheckConfig's answer. */
   async configureWith(inputs: Record<string, unknown>): Promise<void> {
     await this.plugin.call('configure', requests.configure(inputs));
+    this.configuredWith = inputs;
   }
+
+  /** The last Configure's inputs: reset sends them again, since a Configure starts a new deployment (its snapshots). */
+  private configuredWith: Record<string, unknown> | undefined;
 }
 
 /**

@@ -7,6 +7,7 @@ import { isEmpty } from '../properties';
 import type { CheckArgs, CheckResult, ResourceCall } from '../types';
 import { COLLECTOR_NAMES } from './naming';
 import { ownershipOf, takenReason } from './ownership';
+import { holderFor, registerPlanned } from './planned';
 import { INPUT_KEYS, type InputKey, REQUIRED_KEYS } from './properties';
 import { type CollectorServices, servicesOf } from './services';
 
@@ -67,7 +68,8 @@ export async function check(args: CheckArgs, call: ResourceCall): Promise<CheckR
     if (!found) {
       failures.push({ property: 'target', reason: targetNotFound(news.secret.has('target') ? '(secret)' : values.target, services.region) });
     } else {
-      const holder = await collectorOn(found.id, services);
+      failures.push(...registerPlanned(values, args, found, services));
+      const holder = failures.length > 0 ? undefined : await holderFor(found, services, typeof values.name === 'string' ? values.name : undefined);
       const ownership = holder && ownershipOf(holder, found.id, services, typeof values.name === 'string' ? values.name : undefined);
       if (holder && ownership && ownership !== 'this-resource') failures.push({ property: 'target', reason: takenReason(shown, holder, ownership, services) });
     }

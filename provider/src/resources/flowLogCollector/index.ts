@@ -7,16 +7,27 @@ import type { ResourceType } from '../types';
 import { check } from './check';
 import { diff } from './diff';
 import { create, read, remove, update } from './lifecycle';
+import { withCoverageDrift } from './planned';
 import { SECRET_DERIVATIONS, TOKEN } from './properties';
+import { servicesOf } from './services';
 
 export const FlowLogCollector: ResourceType = {
   token: TOKEN,
   secretDerivations: SECRET_DERIVATIONS,
-  check,
+  async check(args, call) {
+    // Predictions wait for the program's registrations to pause (model/deployment.ts QUIET_MS).
+    const deployment = call.context.configured?.deployment;
+    deployment?.checkStarted();
+    try {
+      return await check(args, call);
+    } finally {
+      deployment?.checkEnded();
+    }
+  },
   diff(args, call) {
     const d = diff(args);
     call.context.managed.noteDiff(call.urn, args.id, args.olds.values, d.replaces.length > 0);
-    return d;
+    return withCoverageDrift(d, args.id, args.olds.values, servicesOf(call));
   },
   async create(args, call) {
     const created = await create(args, call);

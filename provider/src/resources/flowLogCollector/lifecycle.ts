@@ -8,10 +8,10 @@ import { ResourceInitError } from '../errors';
 import type { Outputs, PropertyBag } from '../properties';
 import type { CreateArgs, DeleteArgs, ReadArgs, ReadResult, ResourceCall, UpdateArgs } from '../types';
 import { waitUntil, WaitTimeoutError } from '../waiter';
-import { collectorOn } from './check';
 import { createdSets, hasSecretIdentity, plannedSpec, predictCoverage, settledCoverage } from './coverage';
 import { outputsOf } from './outputs';
 import { CREATE_BEFORE_DELETE_HINT, createBeforeDeleteWarning, ownershipOf } from './ownership';
+import { foreseenCoverage } from './planned';
 import { predict } from './preview';
 import { DEFAULT_TIMEOUT_SECONDS } from './properties';
 import { type CollectorServices, requireServices } from './services';
@@ -53,7 +53,7 @@ async function warnCreateBeforeDelete(services: CollectorServices, inputs: Creat
   const entry = services.managed.get(services.urn);
   if (entry?.diffed || typeof inputs.values.target !== 'string' || inputs.unknown.has('target')) return;
   const found = await services.targets.resolve(inputs.values.target, { signal: services.signal }).catch(() => undefined);
-  const holder = found && (await collectorOn(found.id, services).catch(() => undefined));
+  const holder = found && (await services.deployment.holderOf(found.vpcId, found.id, services.signal).catch(() => undefined));
   if (holder && ownershipOf(holder, holder.target.id, services, typeof inputs.values.name === 'string' ? inputs.values.name : undefined) === 'this-resource') {
     await services.log('warning', createBeforeDeleteWarning(holder));
   }
@@ -68,7 +68,8 @@ export async function create(args: CreateArgs, call: ResourceCall): Promise<{ id
   if (args.preview) {
     const outputs = await predict(inputs, services);
     const planned = plannedSpec(services.urn, inputs, services);
-    outputs.coverage = await predictCoverage(services, outputs.vpc, planned.spec, { replaced, warn: planned.known, secret: hasSecretIdentity(inputs) });
+    const secret = hasSecretIdentity(inputs);
+    outputs.coverage = (replaced ? undefined : await foreseenCoverage(services, outputs.vpc, { warn: planned.known, secret })) ?? (await predictCoverage(services, outputs.vpc, planned.spec, { replaced, warn: planned.known, secret }));
     await warnCreateBeforeDelete(services, inputs);
     return { id: '', outputs };
   }
@@ -87,9 +88,12 @@ export async function create(args: CreateArgs, call: ResourceCall): Promise<{ id
   } catch (error) {
     // IBM's 409 names the collector in the way; when it is this resource's own, say why the engine met it.
     const existing = IbmConflictError.isInstance(error) ? (error as IbmConflictError).existingCollector : undefined;
+    // The deployment's live set missed a collector (created out of band since it was read): read it again.
+    if (IbmConflictError.isInstance(error)) await rereadFor(target, services);
     if (existing && ownershipOf(existing, targetIdOf(proto), services, proto.name) === 'this-resource') throw new Error(`${(error as Error).message} ${CREATE_BEFORE_DELETE_HINT}`);
     throw error;
   }
+  services.deployment.noteWritten(created);
   const tags = (v.tags as string[] | undefined) ?? [];
   if (tags.length > 0) {
     try {
@@ -99,8 +103,15 @@ export async function create(args: CreateArgs, call: ResourceCall): Promise<{ id
     }
   }
   const ready = await waitReady(created, services, args.timeoutSeconds || DEFAULT_TIMEOUT_SECONDS.create, tags, target);
-  const coverage = await settledCoverage(services, ready, createdSets(ready, replaced), hasSecretIdentity(inputs));
+  services.deployment.noteWritten(ready);
+  const secret = hasSecretIdentity(inputs);
+  const coverage = (replaced ? undefined : await foreseenCoverage(services, ready.vpc.id, { warn: true, secret })) ?? (await settledCoverage(services, ready, createdSets(ready, replaced), secret));
   return { id: ready.id, outputs: outputsOf(ready, { target, tags }, coverage) };
+}
+
+async function rereadFor(target: string, services: CollectorServices): Promise<void> {
+  const found = await services.targets.resolve(target, { signal: services.signal }).catch(() => undefined);
+  if (found) await services.deployment.reread(found.vpcId, services.signal).catch(() => undefined);
 }
 
 function targetIdOf(proto: CollectorPrototype): string {
@@ -113,7 +124,8 @@ export async function update(args: UpdateArgs, call: ResourceCall): Promise<Outp
   if (args.preview) {
     const outputs = await predict(news, services, olds.values);
     const planned = plannedSpec(id, news, services, olds.values);
-    outputs.coverage = await predictCoverage(services, outputs.vpc, planned.spec, { warn: planned.known, secret: hasSecretIdentity(news) || hasSecretIdentity(olds) });
+    const secret = hasSecretIdentity(news) || hasSecretIdentity(olds);
+    outputs.coverage = (await foreseenCoverage(services, outputs.vpc, { warn: planned.known, secret })) ?? (await predictCoverage(services, outputs.vpc, planned.spec, { warn: planned.known, secret }));
     return outputs;
   }
   const o = olds.values;
@@ -123,6 +135,7 @@ export async function update(args: UpdateArgs, call: ResourceCall): Promise<Outp
   const active = (n.active as boolean | undefined) ?? true;
   if (active !== o.active) patch.active = active;
   let collector = Object.keys(patch).length > 0 ? await services.vpc.updateCollector(id, patch, { signal: services.signal }) : await services.vpc.getCollector(id, { signal: services.signal });
+  if (!collector) services.deployment.noteGone(id);
   if (!collector) throw new Error(`flow log collector ${id} no longer exists; run pulumi refresh to record that, then pulumi up to create it again`);
   const wanted = (n.tags as string[] | undefined) ?? [];
   const had = (o.tags as string[] | undefined) ?? [];
@@ -137,13 +150,15 @@ export async function update(args: UpdateArgs, call: ResourceCall): Promise<Outp
     collector = await waitReady(collector, services, args.timeoutSeconds || DEFAULT_TIMEOUT_SECONDS.update, wanted, n.target);
   }
   const ready = collector;
+  services.deployment.noteWritten(ready);
+  const secret = hasSecretIdentity(news) || hasSecretIdentity(olds);
   const old = specFromProperties(id, o);
-  const coverage = await settledCoverage(
+  const coverage = (await foreseenCoverage(services, ready.vpc.id, { warn: true, secret })) ?? (await settledCoverage(
     services,
     ready,
     (live) => ({ before: overlay(live, { upsert: old ? [old] : [], remove: [] }), after: overlay(live, { upsert: [specOf(ready)], remove: [] }), key: ready.id }),
-    hasSecretIdentity(news) || hasSecretIdentity(olds),
-  );
+    secret,
+  ));
   return outputsOf(ready, { target: n.target, tags: wanted }, coverage);
 }
 
@@ -171,6 +186,7 @@ export async function read(args: ReadArgs, call: ResourceCall): Promise<ReadResu
   const { id, state, inputs } = args;
   const collector = await services.vpc.getCollector(id, { signal: services.signal });
   if (!collector) {
+    services.deployment.noteGone(id);
     assertInRegion(id, state, services);
     return undefined;
   }
@@ -194,6 +210,7 @@ export async function remove(args: DeleteArgs, call: ResourceCall): Promise<void
   const services = requireServices(call);
   const { id } = args;
   const result = await services.vpc.deleteCollector(id, { signal: services.signal });
+  services.deployment.noteGone(id);
   if (result === 'gone') return assertInRegion(id, args.state, services);
   await waitUntil(
     async () => {

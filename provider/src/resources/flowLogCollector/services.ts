@@ -1,3 +1,4 @@
+import type { Deployment } from '../../model/deployment';
 import type { ManagedCollectors } from '../../model/managed';
 import { NotConfiguredError } from '../errors';
 import type { Clients, ResourceCall, Severity } from '../types';
@@ -9,6 +10,7 @@ export interface CollectorServices extends Clients {
   name: string;
   /** The provider's region (for messages). */
   region: string;
+  deployment: Deployment;
   managed: ManagedCollectors;
   signal: AbortSignal;
   log(severity: Exclude<Severity, 'error'>, message: string): Promise<void>;
@@ -24,6 +26,7 @@ export function servicesOf(call: ResourceCall): CollectorServices | undefined {
     urn,
     name,
     region: configured.region,
+    deployment: configured.deployment,
     managed: context.managed,
     signal: context.signal,
     log: (severity, message) => context.log(severity, message, urn),
