@@ -1,6 +1,7 @@
 import { durableWrites } from './durableWrites';
 import { emulatorGets } from './emulatorGets';
 import { createMany } from './createMany';
+import { deployment } from './deployment';
 import { pluginStart } from './pluginStart';
 import { precedence } from './precedence';
 import { flowlogs } from './flowlogs';
@@ -15,6 +16,7 @@ const BENCHMARKS: Array<[string, () => Promise<string[]>]> = [
   ['plugin start-up: the release tarball unpacked as the engine installs it, next to the checkout', releasePluginStart],
   ['ibm-flowlogs --help next to node -e 0', cliStart],
   ['plugin: 200 collectors in one VPC', createMany],
+  ['plugin: a deployment of N = 100, 300, 1,000, 3,000 collectors (preview, create, update, delete)', deployment],
   ['precedence simulator: 1,000,000 interfaces, 100,000 collectors', precedence],
   ['flow-log analysis: native and DuckDB engines, COS and local reads, hostile objects', flowlogs],
   ['ibm-flowlogs plan: 100,000 interfaces, 10,000 planned collectors, against the emulator', planLarge],

@@ -94,4 +94,57 @@ export const subnet1Coverage = subnet1.coverage;
     // The random suffix was created before the failure: it is in the state, as Pulumi would keep it.
     expect(ctx.stack.state().resources.map((r) => r.name)).to.deep.equal(['suffix']);
   });
+  /** The warning and info lines of a run, with the random suffix taken out (a preview does not know it yet). */
+  const story = (stdout: string) =>
+    stdout
+      .split('\n')
+      .filter((l) => /^\s*(warning|info): .*(interface|flow logs)/.test(l))
+      .map((l) => l.trim().replace(/-[0-9a-f]{4}"/g, '"'))
+      .sort();
+
+  it('fresh stack: preview says every interface starts logging (nothing moves from bucket-e), and the up that follows says the same', async () => {
+    const preview = await ctx.stack.run('preview');
+    expect(preview.code, preview.stdout + preview.stderr).to.equal(0);
+    const told = story(preview.stdout);
+    expect(told.join('\n'), preview.stdout).to.match(/subnet-2 start receiving flow logs in bucket-c/);
+    expect(told.join('\n')).to.match(/start receiving flow logs in bucket-e/);
+    expect(preview.stdout).not.to.match(/move from bucket-e/);
+    const up = await ctx.stack.run('up');
+    expect(up.code, up.stdout + up.stderr).to.equal(0);
+    expect(story(up.stdout), up.stdout).to.deep.equal(told);
+    expect(ctx.stack.state().outputs.umbrellaCoverage, 'the umbrella keeps what the exceptions do not take').to.have.length(3);
+  });
+
+  it('coverage does not go stale: after an up adds the exceptions, the next up corrects the umbrella\'s coverage, and the one after changes nothing', async () => {
+    expect((await ctx.stack.run('up', ONLY_UMBRELLA)).code).to.equal(0);
+    expect(ctx.stack.state().outputs.umbrellaCoverage).to.have.length(7);
+    expect((await ctx.stack.run('up')).code).to.equal(0);
+    const preview = await ctx.stack.run('preview');
+    expect(preview.stdout, preview.stdout).to.match(/~ +ibmflowlogs:index:FlowLogCollector +vpc-umbrella +update +\[diff: ~coverage\]/);
+    const up = await ctx.stack.run('up');
+    expect(up.code, up.stdout).to.equal(0);
+    expect(ctx.stack.state().outputs.umbrellaCoverage).to.have.length(3);
+    const again = await ctx.stack.run('up');
+    expect(again.stdout, again.stdout).to.contain('4 unchanged');
+  });
+
+  it('a target taken twice in one program fails the preview at the second Check, naming both resources and the target; nothing is created', async () => {
+    cpSync(EXAMPLE, join(ctx.stack.work, 'twice'), { recursive: true });
+    const twice = new ExampleStack(join(ctx.stack.work, 'twice'), ctx.emulator.endpoints);
+    try {
+      const subnet2 = await ctx.client.idOf('subnets', 'subnet-2');
+      writeFileSync(join(twice.dir, 'index.ts'), `${readFileSync(join(twice.dir, 'index.ts'), 'utf8')}
+new ibmflowlogs.FlowLogCollector('subnet-2-again', { target: '${subnet2}', storageBucket: 'bucket-e' });
+`);
+      const preview = await twice.run('preview');
+      expect(preview.code).to.equal(1);
+      // subnet-2-again registers first (subnet-exception's name waits for the random suffix): the second fails.
+      expect(preview.stdout, preview.stdout).to.match(/FlowLogCollector \(subnet-exception\):\n {4}error: target: target \S+ \(subnet "subnet-2"\) is also the target of resource "subnet-2-again" \(urn:pulumi:\S+::subnet-2-again\) in this program/);
+      expect(preview.stdout).to.contain('give resource "subnet-exception"');
+      expect(preview.stdout).not.to.contain('pulumi import');
+      expect(await collectors(ctx.client)).to.deep.equal({});
+    } finally {
+      twice.cleanup();
+    }
+  });
 });
