@@ -26,7 +26,7 @@ export function ownershipOf(holder: { id: string; name: string }, targetId: stri
   return looksLikeOwnName(holder.name, services.name, askedName) ? 'this-resource' : 'not-managed';
 }
 
-const nameOfUrn = (urn: string) => urn.split('::').pop() ?? urn;
+export const nameOfUrn = (urn: string) => urn.split('::').pop() ?? urn;
 
 /** `target X already has flow log collector "n" (id, bucket "b")`, naming a secret target without its value. */
 function held(target: string, c: Collector): string {

@@ -13,10 +13,8 @@ import type { CollectorSpec, CoverageEntry, InterfaceChange, Resolution, Topolog
 import type { Failure } from '../../shared/failures';
 import type { CheckArgs, DiffResult } from '../types';
 import { collectorOn } from './check';
-import { ownershipOf } from './ownership';
+import { nameOfUrn, ownershipOf } from './ownership';
 import type { CollectorServices } from './services';
-
-const nameOfUrn = (urn: string) => urn.split('::').pop() ?? urn;
 
 /**
  * Check: registers the resource's planned collector. A second resource of the deployment on the same target fails
