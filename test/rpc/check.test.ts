@@ -48,7 +48,7 @@ describe('rpc: Check of FlowLogCollector', () => {
 
   it('reports an unknown property and missing required properties', async () => {
     expect((await fx().check('bad', { target: fx().ids.vpc, storageBucket: 'bucket-c', colour: 'red' })).failures).to.deep.equal([
-      { property: 'colour', reason: 'unknown property; allowed: target, storageBucket, name, active, resourceGroup, tags' },
+      { property: 'colour', reason: 'unknown property; allowed: target, storageBucket, name, active, resourceGroup, tags, accessTags' },
     ]);
     expect((await fx().check('bad', {})).failures).to.deep.equal([
       { property: 'target', reason: 'is required' },

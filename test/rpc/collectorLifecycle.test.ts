@@ -18,6 +18,7 @@ function expectedOutputs(st: any, inputs: Record<string, any>, targetType: Targe
     resourceGroup: st.resource_group.id,
     resourceGroupName: st.resource_group.name,
     tags: [],
+    accessTags: [],
     crn: st.crn,
     href: st.href,
     lifecycleState: st.lifecycle_state,

@@ -124,6 +124,7 @@ describe('rpc: refresh and import', () => {
         resourceGroup: f.ids.defaultGroup,
         resourceGroupName: 'default',
         tags: [],
+        accessTags: [],
         crn: st.crn,
         href: st.href,
         lifecycleState: 'stable',

@@ -9,6 +9,7 @@ export const NAME_MAX_LENGTH = 63;
 const ID_RULE = /^[0-9a-z][-_0-9a-z]{2,127}$/;
 const CRN_RULE = /^crn:v1:[^:]+:[^:]+:is:[^:]+:a\/[^:]+::([^:]+):([^:]+)$/;
 const TAG_RULE = /^[A-Za-z0-9:_ .-]{1,128}$/;
+const ACCESS_TAG_RULE = /^[^:]+:[^:].*$/;
 const RESOURCE_GROUP_RULE = /^[0-9a-f]{32}$/;
 /** CRN resource types that can be targets; network interfaces and attachments have no CRN and go by id. */
 export const TARGET_CRN_TYPES: Record<string, string> = {
@@ -83,6 +84,22 @@ export function checkTags(value: unknown, path = 'tags'): Failure[] {
     const key = tag.toLowerCase();
     if (seen.has(key)) failures.push({ property: `${path}[${i}]`, reason: `${show(tag)} repeats ${path}[${seen.get(key)}] (tags are case-insensitive)` });
     else seen.set(key, i);
+  });
+  return failures;
+}
+
+/**
+ * Access management tags (IBM's account docs, "access management tags"): tags by the same rule, each `key:value`
+ * with neither side empty. An access tag must also exist in the account before it can be attached; that is known
+ * only at create or update, whose error says how to create it.
+ */
+export function checkAccessTags(value: unknown, path = 'accessTags'): Failure[] {
+  const failures = checkTags(value, path);
+  if (!Array.isArray(value)) return failures;
+  value.forEach((tag, i) => {
+    if (typeof tag === 'string' && TAG_RULE.test(tag) && !ACCESS_TAG_RULE.test(tag.trim())) {
+      failures.push({ property: `${path}[${i}]`, reason: `${show(tag)} is not an access management tag: access tags are key:value, e.g. "env:prod"` });
+    }
   });
   return failures;
 }

@@ -13,6 +13,7 @@ import type { Outputs, PropertyBag } from './properties';
 export type Severity = 'debug' | 'info' | 'warning' | 'error';
 
 type Call = { signal?: AbortSignal };
+type TagCall = Call & { tagType?: 'user' | 'access' };
 
 /** The IBM Cloud clients resources call, as interfaces; rpc/ wires provider/src/ibm's clients in at Configure. */
 export interface Clients {
@@ -25,10 +26,11 @@ export interface Clients {
   };
   /** What an id or CRN names, from a per-process index of the region's topology. */
   targets: { resolve(idOrCrn: string, options?: Call): Promise<ResolvedTarget | undefined> };
+  /** Global Tagging; `tagType` `access` for access management tags, user tags otherwise. */
   tags: {
-    listTags(crn: string, options?: Call): Promise<string[]>;
-    attachTags(crn: string, tags: string[], options?: Call): Promise<void>;
-    detachTags(crn: string, tags: string[], options?: Call): Promise<void>;
+    listTags(crn: string, options?: TagCall): Promise<string[]>;
+    attachTags(crn: string, tags: readonly string[], options?: TagCall): Promise<void>;
+    detachTags(crn: string, tags: readonly string[], options?: TagCall): Promise<void>;
   };
   /** A VPC's topology, cached for the life of the provider process. */
   topology: { read(vpcId: string, options?: Call): Promise<VpcTopology> };

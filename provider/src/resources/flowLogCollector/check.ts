@@ -1,5 +1,5 @@
 import type { Collector } from '../../ibm/types';
-import { checkActive, checkBucket, checkName, checkResourceGroup, checkTags, checkTarget, targetNotFound } from '../../model/collectorRules';
+import { checkActive, checkBucket, checkName, checkAccessTags, checkResourceGroup, checkTags, checkTarget, targetNotFound } from '../../model/collectorRules';
 import type { Failure } from '../../shared/failures';
 import { keyPath } from '../../shared/propertyPath';
 import { chooseName } from '../autonaming';
@@ -18,6 +18,7 @@ const CHECKS: Record<InputKey, (value: unknown) => Failure[]> = {
   active: checkActive,
   resourceGroup: checkResourceGroup,
   tags: checkTags,
+  accessTags: checkAccessTags,
 };
 
 /** Every problem of a collector's inputs; unknown (preview) values are skipped, missing required ones reported. */

@@ -31,8 +31,8 @@ export function diff({ olds, news }: DiffArgs): DiffResult {
   }
   for (const key of UPDATE_KEYS) {
     if (news.unknown.has(key)) detailed[key] = kind(key, false);
-    else if (key === 'tags') {
-      if (!sameTags(o.tags ?? [], n.tags ?? [])) detailed.tags = kind('tags', false);
+    else if (key === 'tags' || key === 'accessTags') {
+      if (!sameTags(o[key] ?? [], n[key] ?? [])) detailed[key] = kind(key, false);
     } else if (key === 'active' && (n.active ?? true) !== (o.active ?? true)) detailed.active = 'update';
     else if (key === 'name' && n.name !== undefined && o.name !== n.name) detailed.name = kind('name', false);
   }

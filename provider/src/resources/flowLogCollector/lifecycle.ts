@@ -1,7 +1,6 @@
 import { parseCrn } from '../../ibm/crn';
 import { IbmConflictError } from '../../ibm/errors';
 import type { Collector, CollectorPatch, CollectorPrototype } from '../../ibm/types';
-import { sameTags } from '../../model/collectorRules';
 import { liveState, specFromProperties, specOf } from '../../model/liveState';
 import { coverageAmong, overlay } from '../../precedence';
 import { ResourceInitError } from '../errors';
@@ -15,6 +14,7 @@ import { foreseenCoverage } from './planned';
 import { predict } from './preview';
 import { DEFAULT_TIMEOUT_SECONDS } from './properties';
 import { type CollectorServices, requireServices } from './services';
+import { type CollectorTags, NO_TAGS, readTags, syncTags, TagSyncError, tagsOf } from './tagging';
 
 /** Lifecycle states a collector rests in: stable when active, suspended when not. */
 const READY_STATES = new Set(['stable', 'suspended']);
@@ -23,9 +23,9 @@ const READY_STATES = new Set(['stable', 'suspended']);
  * Waits until the collector is stable (suspended when inactive); a `failed` collector or a timeout is an init
  * failure. The answer already in hand is looked at first: a create whose answer is already stable sends no poll.
  */
-async function waitReady(c: Collector, services: CollectorServices, timeoutSeconds: number, tags: string[], inputTarget: unknown): Promise<Collector> {
+async function waitReady(c: Collector, services: CollectorServices, timeoutSeconds: number, tags: CollectorTags, inputTarget: unknown): Promise<Collector> {
   const what = `collector "${c.name}" (${c.id}) to become ${c.active ? 'stable' : 'suspended'}`;
-  const fail = (message: string, latest: Collector) => new ResourceInitError(message, latest.id, outputsOf(latest, { target: inputTarget, tags }));
+  const fail = (message: string, latest: Collector) => new ResourceInitError(message, latest.id, outputsOf(latest, { target: inputTarget, ...tags }));
   let latest = c;
   let first = true;
   try {
@@ -94,19 +94,18 @@ export async function create(args: CreateArgs, call: ResourceCall): Promise<{ id
     throw error;
   }
   services.deployment.noteWritten(created);
-  const tags = (v.tags as string[] | undefined) ?? [];
-  if (tags.length > 0) {
-    try {
-      await services.tags.attachTags(created.crn, tags, { signal: services.signal });
-    } catch (error) {
-      throw new ResourceInitError(`collector "${created.name}" (${created.id}) was created, but attaching its tags failed: ${(error as Error).message}`, created.id, outputsOf(created, { target, tags: [] }));
-    }
+  let tags: CollectorTags;
+  try {
+    tags = await syncTags(created.crn, NO_TAGS, tagsOf(v), services);
+  } catch (error) {
+    const attached = error instanceof TagSyncError ? error.attached : NO_TAGS;
+    throw new ResourceInitError(`collector "${created.name}" (${created.id}) was created, but attaching its tags failed: ${(error as Error).message}`, created.id, outputsOf(created, { target, ...attached }));
   }
   const ready = await waitReady(created, services, args.timeoutSeconds || DEFAULT_TIMEOUT_SECONDS.create, tags, target);
   services.deployment.noteWritten(ready);
   const secret = hasSecretIdentity(inputs);
   const coverage = (replaced ? undefined : await foreseenCoverage(services, ready.vpc.id, { warn: true, secret })) ?? (await settledCoverage(services, ready, createdSets(ready, replaced), secret));
-  return { id: ready.id, outputs: outputsOf(ready, { target, tags }, coverage) };
+  return { id: ready.id, outputs: outputsOf(ready, { target, ...tags }, coverage) };
 }
 
 async function rereadFor(target: string, services: CollectorServices): Promise<void> {
@@ -137,15 +136,9 @@ export async function update(args: UpdateArgs, call: ResourceCall): Promise<Outp
   let collector = Object.keys(patch).length > 0 ? await services.vpc.updateCollector(id, patch, { signal: services.signal }) : await services.vpc.getCollector(id, { signal: services.signal });
   if (!collector) services.deployment.noteGone(id);
   if (!collector) throw new Error(`flow log collector ${id} no longer exists; run pulumi refresh to record that, then pulumi up to create it again`);
-  const wanted = (n.tags as string[] | undefined) ?? [];
-  const had = (o.tags as string[] | undefined) ?? [];
-  if (!sameTags(wanted, had)) {
-    const lower = (list: string[]) => new Set(list.map((t) => t.toLowerCase()));
-    const detach = had.filter((t) => !lower(wanted).has(t.toLowerCase()));
-    const attach = wanted.filter((t) => !lower(had).has(t.toLowerCase()));
-    if (detach.length > 0) await services.tags.detachTags(collector.crn, detach, { signal: services.signal });
-    if (attach.length > 0) await services.tags.attachTags(collector.crn, attach, { signal: services.signal });
-  }
+  const wanted = await syncTags(collector.crn, tagsOf(o), tagsOf(n), services).catch((error: unknown) => {
+    throw error instanceof TagSyncError ? error.cause : error;
+  });
   if (patch.active !== undefined || !READY_STATES.has(collector.lifecycleState)) {
     collector = await waitReady(collector, services, args.timeoutSeconds || DEFAULT_TIMEOUT_SECONDS.update, wanted, n.target);
   }
@@ -159,7 +152,7 @@ export async function update(args: UpdateArgs, call: ResourceCall): Promise<Outp
     (live) => ({ before: overlay(live, { upsert: old ? [old] : [], remove: [] }), after: overlay(live, { upsert: [specOf(ready)], remove: [] }), key: ready.id }),
     secret,
   ));
-  return outputsOf(ready, { target: n.target, tags: wanted }, coverage);
+  return outputsOf(ready, { target: n.target, ...wanted }, coverage);
 }
 
 /**
@@ -190,10 +183,10 @@ export async function read(args: ReadArgs, call: ResourceCall): Promise<ReadResu
     assertInRegion(id, state, services);
     return undefined;
   }
-  const [tags, live] = await Promise.all([services.tags.listTags(collector.crn, { signal: services.signal }), liveState(services, collector.vpc.id)]);
+  const [tags, live] = await Promise.all([readTags(collector.crn, services), liveState(services, collector.vpc.id)]);
   const givenTarget = inputs?.values.target ?? state?.values.target;
   const coverage = coverageAmong(live.topology, overlay(live.live, { upsert: [specOf(collector)], remove: [] }), collector.id);
-  const outputs = outputsOf(collector, { target: givenTarget, tags }, coverage);
+  const outputs = outputsOf(collector, { target: givenTarget, ...tags }, coverage);
   const readInputs: Record<string, unknown> = {
     target: outputs.target,
     storageBucket: collector.storageBucket,
@@ -202,7 +195,8 @@ export async function read(args: ReadArgs, call: ResourceCall): Promise<ReadResu
   };
   // Inputs the program left to defaults stay absent, so an import or refresh shows no spurious change.
   if (inputs?.values.resourceGroup !== undefined || inputs === undefined) readInputs.resourceGroup = collector.resourceGroup.id;
-  if (tags.length > 0 || inputs?.values.tags !== undefined) readInputs.tags = tags;
+  if (tags.tags.length > 0 || inputs?.values.tags !== undefined) readInputs.tags = tags.tags;
+  if (tags.accessTags.length > 0 || inputs?.values.accessTags !== undefined) readInputs.accessTags = tags.accessTags;
   return { id: collector.id, outputs, inputs: readInputs };
 }
 

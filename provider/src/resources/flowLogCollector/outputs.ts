@@ -4,7 +4,7 @@ import type { CoverageEntry } from '../../precedence/types';
 import type { Outputs } from '../properties';
 
 /** The outputs of a collector read from the API; `target` as the program gives it when it names the same one. */
-export function outputsOf(c: Collector, inputs: { target?: unknown; tags: string[] }, coverage: CoverageEntry[] = []): Outputs {
+export function outputsOf(c: Collector, inputs: { target?: unknown; tags: string[]; accessTags?: string[] }, coverage: CoverageEntry[] = []): Outputs {
   return {
     target: typeof inputs.target === 'string' && targetId(inputs.target) === c.target.id ? inputs.target : c.target.id,
     storageBucket: c.storageBucket,
@@ -13,6 +13,7 @@ export function outputsOf(c: Collector, inputs: { target?: unknown; tags: string
     resourceGroup: c.resourceGroup.id,
     resourceGroupName: c.resourceGroup.name,
     tags: inputs.tags,
+    accessTags: inputs.accessTags ?? [],
     crn: c.crn,
     href: c.href,
     lifecycleState: c.lifecycleState,

@@ -3,7 +3,7 @@
  */
 export const TOKEN = 'ibmflowlogs:index:FlowLogCollector';
 
-export const INPUT_KEYS = ['target', 'storageBucket', 'name', 'active', 'resourceGroup', 'tags'] as const;
+export const INPUT_KEYS = ['target', 'storageBucket', 'name', 'active', 'resourceGroup', 'tags', 'accessTags'] as const;
 export type InputKey = (typeof INPUT_KEYS)[number];
 
 /** `requiredInputs`. */
@@ -12,7 +12,7 @@ export const REQUIRED_KEYS = ['target', 'storageBucket'] as const;
 /** Properties that replace the collector when they change (IBM cannot change them in place): `replaceOnChanges`. */
 export const REPLACE_KEYS = ['target', 'storageBucket', 'resourceGroup'] as const;
 /** Properties that PATCH or Global Tagging change in place. */
-export const UPDATE_KEYS = ['name', 'active', 'tags'] as const;
+export const UPDATE_KEYS = ['name', 'active', 'tags', 'accessTags'] as const;
 
 /** The outputs, in the order outputsOf writes them: the schema's `properties`. */
 export const OUTPUT_KEYS = [
@@ -23,6 +23,7 @@ export const OUTPUT_KEYS = [
   'resourceGroup',
   'resourceGroupName',
   'tags',
+  'accessTags',
   'crn',
   'href',
   'lifecycleState',
@@ -44,6 +45,7 @@ export const SECRET_DERIVATIONS: Readonly<Record<InputKey, readonly string[]>> =
   active: ['active', 'lifecycleState'],
   resourceGroup: ['resourceGroup', 'resourceGroupName'],
   tags: ['tags'],
+  accessTags: ['accessTags'],
 };
 
 /** Defaults when the program sets no customTimeouts. */
