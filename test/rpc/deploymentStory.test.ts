@@ -125,4 +125,15 @@ describe('rpc: one deployment, one story (every planned collector, any order of 
     const u4 = await f.check(umbrellaDef.name, umbrellaDef.inputs(f), umbrella.inputs);
     expect((await f.diff(umbrellaDef.name, umbrella.id, updated, u4.inputs, umbrella.inputs)).changes, 'converged').to.equal(DIFF.DIFF_NONE);
   });
+  it('refresh (Read of every resource, as the runner and pulumi refresh do) lists each VPC\'s collectors once, not once per collector', async () => {
+    const f = fx();
+    const made = [];
+    for (const r of PROGRAM) made.push({ r, ...(await f.provision(`refresh-${r.name}`, r.inputs(f))) });
+    await f.newDeployment(); // pulumi refresh is another engine run
+    await f.clearRequests();
+    for (const m of made) expect((await f.read(`refresh-${m.r.name}`, m.id, m.outputs, m.inputs)).id).to.equal(m.id);
+    const counts = await f.requestCounts();
+    expect(counts['GET /v1/flow_log_collectors'], JSON.stringify(counts)).to.equal(1);
+    expect(counts['GET /v1/flow_log_collectors/{id}']).to.equal(PROGRAM.length);
+  });
 });
