@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createCosClient, DEFAULT_LIMITS, FlowLogReadError, readFlowLogs, readLocalFlowLogs, type FlowLogReport, type ObjectLimits, type ReadProgress, type ReportOptions } from '../flowlogs';
-import type { Env } from '../rpc/config';
+import type { Env } from '../config';
 import { CONFIG_FLAG_OPTIONS, CONFIG_FLAGS_HELP, UsageError } from './configFlags';
 import { analyze, LOGS_ENGINES, type LogsEngine } from './logs/engines';
 import { LOGS_FORMATS, renderLogs, type LogsFormat } from './logs/render';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SECRET_SIG, SIG_KEY, type WireObject } from '../rpc/codec';
-import { CONFIG_KEYS, isSecretKey } from '../rpc/config';
+import { CONFIG_KEYS, isSecretKey } from '../config';
 import { deploy, destroy, refresh, type RunOptions, type RunReport } from '../runner/deployment';
 import { readProject } from '../runner/projectFiles';
 import { renderReport } from '../runner/render';
