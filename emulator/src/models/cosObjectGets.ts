@@ -28,6 +28,8 @@ interface Store {
 
 /** Larger objects are streamed by s3rver rather than read whole here. */
 const MAX_DIRECT_BYTES = 16 * 1024 * 1024;
+/** FilesystemStore's resource name of an object's body (`<name>._S3rver_object`). */
+const OBJECT = 'object';
 /** Request headers that make s3rver answer otherwise than with the object (304s, website redirects). */
 const DECLINED_HEADERS = ['if-none-match', 'if-modified-since', 'x-amz-website-redirect-location', 'origin'];
 
@@ -76,9 +78,11 @@ function directAnswer(ctx: KoaContext, store: Store): { status: number; headers:
   const range = rangeOf(ctx.get('range'));
   if (!target || range === false) return undefined;
   const { bucket, key } = target;
+  // One confined path each for the bucket and the object (cosGuard.ts); the siblings are s3rver's suffixes beside them.
+  const bucketConfig = store.getResourcePath(bucket, undefined, '');
   // s3rver reads these bucket configurations on every request; with either, its answer may differ.
-  if (existsSync(store.getResourcePath(bucket, undefined, 'cors.xml')) || existsSync(store.getResourcePath(bucket, undefined, 'website.xml'))) return undefined;
-  const objectPath = store.getResourcePath(bucket, key, 'object');
+  if (existsSync(`${bucketConfig}cors.xml`) || existsSync(`${bucketConfig}website.xml`)) return undefined;
+  const objectPath = store.getResourcePath(bucket, key, OBJECT);
   let object;
   let stored: Record<string, string>;
   let md5: string;
@@ -86,7 +90,7 @@ function directAnswer(ctx: KoaContext, store: Store): { status: number; headers:
     object = readObject(objectPath);
     // s3rver writes a missing .md5 file on read, and treats missing metadata as none: both left to it.
     md5 = readFileSync(`${objectPath}.md5`, 'utf8');
-    stored = JSON.parse(readFileSync(store.getResourcePath(bucket, key, 'metadata.json'), 'utf8'));
+    stored = JSON.parse(readFileSync(`${objectPath.slice(0, -OBJECT.length)}metadata.json`, 'utf8'));
   } catch {
     return undefined;
   }
