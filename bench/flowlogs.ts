@@ -7,14 +7,15 @@ import { padBomb } from '../test/support/flowlogBombs';
 import { documentOf, IFACE } from '../test/support/flowlogDocs';
 import { flowLogDataSet, INTERFACES, type DataSet } from './support/flowlogData';
 import type { Result } from './support/flowlogsChild';
-import { startAndReadLine, stop } from './support/processes';
+import { cpuOf, startAndReadLine, stop } from './support/processes';
 
 /**
  * Flow-log analysis, each run a process of its own (for a clean peak RSS), measured side by side in one run:
  * - the engines: the native analyzer and the DuckDB engine (objects decoded on worker threads, analyzed by the SQL)
  *   on the same local .gz files at 1× and 10× the input, on one core and on both, each giving the same report;
  * - COS: the same objects from the emulator's COS (ibm-cos-sdk over keep-alive connections, at a few concurrencies,
- *   and without keep-alive as before) and from a local directory;
+ *   and without keep-alive as before; the emulator's GETs by its fast path and by s3rver alone) and from a local
+ *   directory, with the reader's and the emulator's CPU per object;
  * - hostile objects: `ibm-flowlogs logs` on a 255 KB object that inflates to 261 MB and a 62 KB one to 64 MB.
  * Every figure is min / median / max of RUNS runs.
  */
@@ -99,39 +100,68 @@ async function engines(lines: string[], sets: DataSet[], pin: boolean): Promise<
   );
 }
 
+/** An emulator of the benchmark's own (cosEmulatorChild.ts) holding every object of `set` in bucket-c. */
+async function cosWithObjects(set: DataSet, gets: 'direct' | 's3rver') {
+  const emulator = await startAndReadLine(process.execPath, [join(__dirname, 'support', 'cosEmulatorChild.js'), gets], ROOT);
+  const e = JSON.parse(emulator.line);
+  const client = createCosClient({ endpoint: e.cosEndpoint, accessKeyId: e.cosAccessKeyId, secretAccessKey: e.cosSecretAccessKey });
+  const keys = (readdirSync(set.dir, { recursive: true, withFileTypes: true }) as Array<{ isFile(): boolean; name: string; parentPath: string }>)
+    .filter((f) => f.isFile())
+    .map((f) => join(f.parentPath, f.name).slice(set.dir.length + 1));
+  for (let i = 0; i < keys.length; i += 32) {
+    await Promise.all(keys.slice(i, i + 32).map((k) => client.putObject({ Bucket: 'bucket-c', Key: k, Body: readFileSync(join(set.dir, k)) }).promise()));
+  }
+  return { child: emulator.child, endpoint: e.cosEndpoint as string, env: { ...process.env, AWS_ACCESS_KEY_ID: e.cosAccessKeyId, AWS_SECRET_ACCESS_KEY: e.cosSecretAccessKey } };
+}
+
 async function cos(lines: string[], set: DataSet): Promise<void> {
-  const emulator = await startAndReadLine(process.execPath, ['provider/bin/ibm-flowlogs', 'emulator'], ROOT);
+  // Two emulators with the same objects: GETs by the fast path in front of s3rver, and by s3rver alone, as before.
+  const direct = await cosWithObjects(set, 'direct');
+  const s3rver = await cosWithObjects(set, 's3rver');
   try {
-    const e = JSON.parse(emulator.line);
-    const client = createCosClient({ endpoint: e.cosEndpoint, accessKeyId: e.cosAccessKeyId, secretAccessKey: e.cosSecretAccessKey });
-    const keys = (readdirSync(set.dir, { recursive: true, withFileTypes: true }) as Array<{ isFile(): boolean; name: string; parentPath: string }>)
-      .filter((f) => f.isFile())
-      .map((f) => join(f.parentPath, f.name).slice(set.dir.length + 1));
-    for (let i = 0; i < keys.length; i += 32) {
-      await Promise.all(keys.slice(i, i + 32).map((k) => client.putObject({ Bucket: 'bucket-c', Key: k, Body: readFileSync(join(set.dir, k)) }).promise()));
-    }
-    const env = { ...process.env, AWS_ACCESS_KEY_ID: e.cosAccessKeyId, AWS_SECRET_ACCESS_KEY: e.cosSecretAccessKey };
-    const cases: Case[] = [
+    const reader = (emulator: typeof direct, concurrency: number, keepAlive = true): string[] => ['cos', 'native', '1', emulator.endpoint, 'bucket-c', String(concurrency), keepAlive ? 'keep-alive' : 'close'];
+    const cases: Array<Case & { emulator?: typeof direct }> = [
       { label: 'local directory', args: ['dir', 'native', '1', set.dir] },
-      { label: 'COS, no keep-alive, 8 at once', args: ['cos', 'native', '1', e.cosEndpoint, 'bucket-c', '8', 'close'] },
-      ...[1, 8, 16, 32].map((c) => ({ label: `COS, keep-alive, ${c} at once`, args: ['cos', 'native', '1', e.cosEndpoint, 'bucket-c', String(c), 'keep-alive'] })),
+      { label: 'COS, s3rver alone, 32 at once', args: reader(s3rver, 32), emulator: s3rver },
+      { label: 'COS, no keep-alive, 8 at once', args: reader(direct, 8, false), emulator: direct },
+      ...[1, 8, 16, 32].map((c) => ({ label: `COS, keep-alive, ${c} at once`, args: reader(direct, c), emulator: direct })),
     ];
-    const results = await measure(cases, env);
-    lines.push(`COS vs a local directory: the same ${n(set.objects)} objects, native engine, objects/s (min / median / max), TCP connections opened:`);
+    // Interleaved rounds as measure() runs them, with each run's emulator CPU (the reader's own is in its Result).
+    const results = new Map<string, Array<Result & { emulatorMs: number }>>(cases.map((c) => [c.label, []]));
+    for (let k = 0; k < RUNS; k++) {
+      for (const c of cases) {
+        const before = c.emulator ? cpuOf(c.emulator.child.pid!) : 0;
+        const r = await runChild(c.args, undefined, c.emulator?.env);
+        results.get(c.label)!.push({ ...r, emulatorMs: c.emulator ? cpuOf(c.emulator.child.pid!) - before : 0 });
+      }
+    }
+    lines.push(
+      `COS vs a local directory: the same ${n(set.objects)} objects, native engine, objects/s; the reader's and the emulator's CPU per object ` +
+        '(one listing and one GET per object; min / median / max), TCP connections opened:',
+    );
     const rate = (r: Result) => r.objects / (r.ms / 1000);
+    const perObject = (ms: number) => `${(ms / set.objects).toFixed(2)} ms`;
     for (const c of cases) {
       const rs = results.get(c.label)!;
-      lines.push(`  ${c.label.padEnd(30)} ${spread(rs.map(rate), n)} objects/s${rs[0].connections !== undefined ? `; ${n(rs[0].connections)} connections` : ''}`);
+      lines.push(
+        `  ${c.label.padEnd(30)} ${spread(rs.map(rate), n)} objects/s; reader CPU ${spread(rs.map((r) => r.cpuMs), perObject)}` +
+          `${c.emulator ? `; emulator CPU ${spread(rs.map((r) => r.emulatorMs), perObject)}` : ''}${rs[0].connections !== undefined ? `; ${n(rs[0].connections)} connections` : ''}`,
+      );
     }
-    const local = median(results.get('local directory')!.map(rate));
-    const best = cases.slice(2).reduce((b, c) => (median(results.get(c.label)!.map(rate)) > median(results.get(b.label)!.map(rate)) ? c : b), cases[2]);
-    const cosRate = median(results.get('COS, keep-alive, 32 at once')!.map(rate));
+    const rateOf = (label: string) => median(results.get(label)!.map(rate));
+    const local = rateOf('local directory');
+    const best = cases.slice(3).reduce((b, c) => (rateOf(c.label) > rateOf(b.label) ? c : b), cases[3]);
+    const cosRate = rateOf('COS, keep-alive, 32 at once');
+    const emulatorMs = (label: string) => median(results.get(label)!.map((r) => r.emulatorMs));
     lines.push(
       `  local ÷ COS (median; the reader's default for COS, 32 at once over keep-alive connections): ${(local / cosRate).toFixed(2)} (goal ≤ 2: ${local / cosRate <= 2 ? 'met' : 'NOT met'}); ` +
-        `fastest: ${best.label}; all reports equal: ${new Set([...results.values()].flat().map((r) => r.digest)).size === 1 ? 'yes' : 'NO'}`,
+        `with s3rver alone ${(local / rateOf('COS, s3rver alone, 32 at once')).toFixed(2)}; emulator CPU, s3rver alone ÷ fast path: ` +
+        `${(emulatorMs('COS, s3rver alone, 32 at once') / emulatorMs('COS, keep-alive, 32 at once')).toFixed(2)}; fastest: ${best.label}; ` +
+        `all reports equal: ${new Set([...results.values()].flat().map((r) => r.digest)).size === 1 ? 'yes' : 'NO'}`,
     );
   } finally {
-    await stop(emulator.child);
+    await stop(direct.child);
+    await stop(s3rver.child);
   }
 }
 

@@ -113,11 +113,12 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
 
 function send(res: ServerResponse, reply: Reply): void {
   const headers: Record<string, string> = { ...reply.headers };
-  let payload: string | undefined;
+  let payload: Buffer | undefined;
   if (reply.body !== undefined) {
-    payload = JSON.stringify(reply.body);
+    // Encoded once: measuring the string's UTF-8 length and then writing it encodes a page of 500 instances twice.
+    payload = Buffer.from(JSON.stringify(reply.body));
     headers['content-type'] = 'application/json; charset=utf-8';
-    headers['content-length'] = String(Buffer.byteLength(payload));
+    headers['content-length'] = String(payload.length);
   }
   res.writeHead(reply.status, headers);
   res.end(payload);

@@ -10,6 +10,7 @@ import type { TokenCheck } from './iam';
 import { bucketNameProblem } from './bucketNames';
 import { confineStore, cosRequestGuard } from './cosGuard';
 import { randomSecret } from './ids';
+import { directObjectGets } from './cosObjectGets';
 import { decodeAwsChunkedUploads, patchListObjectsV2 } from './s3rverFixes';
 
 // s3rver ships no types; these are the parts of its API the emulator uses.
@@ -90,6 +91,8 @@ export class CosModel {
   private readonly ownsDirectory: boolean;
   readonly directory: string;
   endpoint = '';
+  /** Plain object GETs answered from the store's files (cosObjectGets.ts); false: every request goes through s3rver. */
+  directGets = true;
 
   constructor(private readonly options: CosOptions) {
     this.locations = new Map(Object.entries(options.locations ?? {}));
@@ -106,7 +109,11 @@ export class CosModel {
     this.server = new S3rver({ address: '127.0.0.1', port, silent: true, directory: this.directory, vhostBuckets: false });
     confineStore(this.server.store as unknown as Parameters<typeof confineStore>[0], this.directory);
     // s3rver checks no V4 signature, knows no IAM token, serves unsigned requests and stores aws-chunked framing; see cosIam.ts and s3rverFixes.ts.
-    this.server.middleware.unshift(cosAuthentication({ checkToken: this.options.checkToken, instance: this.options.instance }), decodeAwsChunkedUploads);
+    this.server.middleware.unshift(
+      cosAuthentication({ checkToken: this.options.checkToken, instance: this.options.instance }),
+      decodeAwsChunkedUploads,
+      directObjectGets(() => this.store, () => this.directGets),
+    );
     this.server.bucketLocations = {
       accept: (code) => {
         const parsed = parseLocationConstraint(code ?? this.defaultLocation(), this.options.region());

@@ -7,7 +7,7 @@ import { verifySignatureV4 } from './s3rverFixes';
  * configured with `apiKeyId`, `serviceInstanceId` and `ibmAuthEndpoint`), or an HMAC Signature V4 (s3rverFixes.ts).
  * With a token, `ibm-service-instance-id` (sent on bucket create and list) must name this COS instance, by GUID or
  * CRN. A valid token's header is taken off the request before s3rver sees it: s3rver only parses AWS signatures, and
- * serves the unsigned request.
+ * serves the unsigned request (`ctx.state.bearer` says it was authenticated).
  */
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -35,6 +35,7 @@ export function cosAuthentication(options: { checkToken: (authorization: string)
       throw new S3Error('AccessDenied', `Access Denied: ibm-service-instance-id "${named.slice(0, 80)}" is not this COS instance (${instance.guid}).`);
     }
     delete ctx.req.headers.authorization;
+    ctx.state.bearer = true;
     return next();
   };
 }
