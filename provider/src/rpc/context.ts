@@ -19,7 +19,30 @@ function connect(config: ProviderConfig): Configured {
   const vpc = new ibm.VpcClient(config, { authenticator: iam });
   const topology = new ibm.TopologyReader(vpc);
   const tags = new ibm.TaggingClient(config, { authenticator: iam });
-  return { region: config.region, clients: { vpc, tags, topology, targets: new ibm.TargetIndex(vpc, topology) } };
+  const iamPolicies = new ibm.IamPolicyClient(config, { authenticator: iam });
+  const policies = Object.assign(iamPolicies, { accountId: () => ibm.accountIdOf(iam) });
+  return { region: config.region, clients: { vpc, tags, topology, targets: new ibm.TargetIndex(vpc, topology), policies, ...(config.cos ? { buckets: bucketReads(config) } : {}) } };
+}
+
+/** COS through ibm-cos-sdk, with the HMAC keys when given, else the API key (IAM bearer tokens); loaded on first use. */
+function bucketReads(config: ProviderConfig): NonNullable<Configured['clients']['buckets']> {
+  const cos = config.cos as NonNullable<ProviderConfig['cos']>;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const load = (): typeof import('../ibm/cos') => require('../ibm/cos');
+  let client: import('../ibm/cos').CosClient | undefined;
+  const s3 = () =>
+    (client ??= load().createCosClient({
+      endpoint: cos.endpoint,
+      region: config.region,
+      iamEndpoint: config.iamEndpoint,
+      ...(cos.accessKeyId ? { accessKeyId: cos.accessKeyId, secretAccessKey: cos.secretAccessKey } : { apiKey: config.apiKey }),
+      ...(cos.instance ? { serviceInstanceId: cos.instance } : {}),
+    }));
+  return {
+    exists: (bucket, options) => load().headBucket(s3(), bucket, options),
+    location: (bucket, options) => load().getBucketLocation(s3(), bucket, options),
+    ...(cos.instance ? { instance: cos.instance } : {}),
+  };
 }
 
 export class ProcessContext implements ProviderContext {
