@@ -32,10 +32,10 @@ import * as utilities from './utilities';
  *
  * ## Import
  *
- * An authorization made outside Pulumi (with the `ibmcloud` command above, or the console) is adopted by its IAM policy id (`ibmcloud iam authorization-policies` lists them):
+ * An authorization made outside Pulumi (with the `ibmcloud` command above, or the console) is adopted by its id, the IAM policy id (`ibmcloud iam authorization-policies` lists them):
  *
  * ```sh
- * $ pulumi import ibmflowlogs:index:BucketAuthorization <name> <policy id>
+ * $ pulumi import ibmflowlogs:index:BucketAuthorization <name> <id>
  * $ pulumi import ibmflowlogs:index:BucketAuthorization flow-logs-writer 1f4e8a3c-6d2b-4b7e-9c1a-5e3f2d7b8a90
  * ```
  *

@@ -10,7 +10,7 @@ const PUBLIC_DEFAULTS = {
   taggingEndpoint: 'https://tags.global-search-tagging.cloud.ibm.com',
   private: false,
 };
-const ALLOWED_KEYS = 'region, apiKey, vpcEndpoint, iamEndpoint, taggingEndpoint, private, cosEndpoint, cosAccessKeyId, cosSecretAccessKey';
+const ALLOWED_KEYS = 'region, apiKey, vpcEndpoint, iamEndpoint, taggingEndpoint, private, cosEndpoint, cosAccessKeyId, cosSecretAccessKey, cosInstance';
 const REGIONS = 'au-syd, br-sao, ca-mon, ca-tor, eu-de, eu-es, eu-gb, in-che, jp-osa, jp-tok, us-east, us-south';
 const MISSING_API_KEY =
   'no IBM Cloud API key: set it with `pulumi config set --secret ibmflowlogs:apiKey <value>` or the environment variable IBMCLOUD_API_KEY or IC_API_KEY';
@@ -152,7 +152,7 @@ describe('config: checkConfig (table)', () => {
     const guid = '2f0a5f2c-5b5e-4b39-9a4d-0b1f3c0e7d11';
     expect(resolveConfig({ apiKey: 'k', cosEndpoint: 'http://127.0.0.1:4568', cosInstance: guid }, {}).cos).to.deep.equal({ endpoint: 'http://127.0.0.1:4568', instance: guid });
     expect(checkConfig({ apiKey: 'k', cosEndpoint: 'http://127.0.0.1:4568', cosInstance: 'my-cos' }, {}).failures).to.deep.equal([
-      { property: 'cosInstance', reason: '"my-cos" is neither a COS instance GUID nor a cloud-object-storage CRN' },
+      { property: 'cosInstance', reason: 'cosInstance must be a COS instance GUID or a cloud-object-storage CRN; received "my-cos"' },
     ]);
     expect(checkConfig({ apiKey: 'k', cosSecretAccessKey: 's' }, {}).failures).to.deep.equal([
       { property: 'cosSecretAccessKey', reason: 'cosSecretAccessKey is set but cosEndpoint is not; set it with `pulumi config set ibmflowlogs:cosEndpoint <value>`, or remove ibmflowlogs:cosSecretAccessKey' },

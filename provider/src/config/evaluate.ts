@@ -252,7 +252,7 @@ function evaluateCos(given: Partial<Record<ConfigKey, PValue>>, env: Env, failur
   const secretAccessKey = readField('cosSecretAccessKey', given, keyEnv, failures) as Field<string>;
   const instance = readField('cosInstance', given, env, failures) as Field<string>;
   if (instance.kind === 'known' && !COS_INSTANCE.test(instance.value)) {
-    failures.push({ property: 'cosInstance', reason: `${JSON.stringify(instance.value.slice(0, 120))} is neither a COS instance GUID nor a cloud-object-storage CRN` });
+    failures.push({ property: 'cosInstance', reason: `cosInstance must be a COS instance GUID or a cloud-object-storage CRN; received ${describeReceived(instance.value, instance.secret)}${describeSource(instance.source)}` });
   }
   if (endpointSet) {
     // HMAC keys are optional (the API key reaches COS through IAM tokens), but come in pairs.
