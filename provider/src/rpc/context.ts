@@ -12,7 +12,7 @@ import type { PObject } from './codec';
 import type { EngineLog } from './engineLog';
 
 /** Builds the clients; the IBM SDK and axios load here, not at plugin start-up, which stays fast. */
-function connect(config: ProviderConfig): Configured {
+export function connect(config: ProviderConfig): Configured {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ibm: typeof import('../ibm') = require('../ibm');
   const iam = new ibm.IamTokenSource({ apiKey: config.apiKey, iamEndpoint: config.iamEndpoint });
