@@ -9,6 +9,7 @@ export * from './getFlowLogCollector';
 export * from './getFlowLogCollectors';
 
 // Resources
+export * from './bucketAuthorization';
 export * from './flowLogCollector';
 export * from './provider';
 
@@ -18,12 +19,15 @@ import * as types from './types';
 export { config, types };
 
 import { Provider } from './provider';
+import { BucketAuthorization } from './bucketAuthorization';
 import { FlowLogCollector } from './flowLogCollector';
 
 const _module = {
     version: utilities.getVersion(),
     construct: (name: string, type: string, urn: string): pulumi.Resource => {
         switch (type) {
+            case "ibmflowlogs:index:BucketAuthorization":
+                return new BucketAuthorization(name, <any>undefined, { urn });
             case "ibmflowlogs:index:FlowLogCollector":
                 return new FlowLogCollector(name, <any>undefined, { urn });
             default:

@@ -34,6 +34,10 @@ export class Provider extends pulumi.ProviderResource {
      */
     declare public readonly cosEndpoint: pulumi.Output<string | undefined>;
     /**
+     * The GUID or CRN of the COS instance holding the buckets, for preview's authorization check.
+     */
+    declare public readonly cosInstance: pulumi.Output<string | undefined>;
+    /**
      * HMAC secret access key for `cosEndpoint`.
      */
     declare public readonly cosSecretAccessKey: pulumi.Output<string | undefined>;
@@ -68,6 +72,7 @@ export class Provider extends pulumi.ProviderResource {
             resourceInputs["apiKey"] = ((args?.apiKey ?? utilities.getEnv("IBMCLOUD_API_KEY", "IC_API_KEY"))) === undefined ? undefined : pulumi.secret((args?.apiKey ?? utilities.getEnv("IBMCLOUD_API_KEY", "IC_API_KEY")));
             resourceInputs["cosAccessKeyId"] = (args?.cosAccessKeyId ?? utilities.getEnv("AWS_ACCESS_KEY_ID"));
             resourceInputs["cosEndpoint"] = args?.cosEndpoint;
+            resourceInputs["cosInstance"] = args?.cosInstance;
             resourceInputs["cosSecretAccessKey"] = ((args?.cosSecretAccessKey ?? utilities.getEnv("AWS_SECRET_ACCESS_KEY"))) === undefined ? undefined : pulumi.secret((args?.cosSecretAccessKey ?? utilities.getEnv("AWS_SECRET_ACCESS_KEY")));
             resourceInputs["iamEndpoint"] = (args?.iamEndpoint ?? utilities.getEnv("IBMCLOUD_IAM_API_ENDPOINT"));
             resourceInputs["private"] = pulumi.output(args?.private).apply(v => v === undefined ? undefined : JSON.stringify(v));
@@ -98,6 +103,10 @@ export interface ProviderArgs {
      * A Cloud Object Storage endpoint for bucket checks in preview.
      */
     cosEndpoint?: pulumi.Input<string>;
+    /**
+     * The GUID or CRN of the COS instance holding the buckets, for preview's authorization check.
+     */
+    cosInstance?: pulumi.Input<string>;
     /**
      * HMAC secret access key for `cosEndpoint`.
      */

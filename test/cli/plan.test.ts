@@ -177,6 +177,31 @@ describe('ibm-flowlogs plan', function () {
     });
 
     describe('exit status', () => {
+      it('exits 5 when a planned collector\'s bucket is missing, elsewhere or unauthorized (with --cos-endpoint and the API key alone), naming each bucket and the fix', async () => {
+        const ep = client.endpoints;
+        await client.control('POST', '/buckets', { name: 'plan-frankfurt', location: 'eu-de-standard' });
+        await client.control('POST', '/buckets', { name: 'plan-unauthorized', authorized: false });
+        const file = join(dir, 'buckets.json');
+        const subnet1 = await client.idOf('subnets', 'subnet-1');
+        const subnet2 = await client.idOf('subnets', 'subnet-2');
+        const vni = await client.idOf('virtualNetworkInterfaces', 'vni-spare');
+        writeFileSync(file, JSON.stringify([
+          { name: 'to-missing', target: subnet1, storageBucket: 'plan-no-such-bucket' },
+          { name: 'to-frankfurt', target: subnet2, storageBucket: 'plan-frankfurt' },
+          { name: 'to-unauthorized', target: vni, storageBucket: 'plan-unauthorized' },
+        ]));
+        const r = await runPlanCli(['--collectors', file, '--format', 'json', ...connection, '--cos-endpoint', ep.cosEndpoint, '--cos-instance', ep.cosInstanceId]);
+        expect(r.code, r.stderr).to.equal(5);
+        const lines = r.stderr.split('\n').filter((l) => l.startsWith('  - '));
+        expect(lines).to.have.length(3);
+        expect(lines[0]).to.equal('  - collector to-missing: storageBucket: bucket "plan-no-such-bucket" does not exist in Cloud Object Storage; create it as a single-region bucket in us-south (the target\'s region), or name an existing one');
+        expect(lines[1]).to.contain('collector to-frankfurt: storageBucket: bucket "plan-frankfurt" is a single-region bucket in eu-de');
+        expect(lines[2]).to.contain('collector to-unauthorized: storageBucket: flow log collectors may not write to bucket "plan-unauthorized"').and.contain(`--target-service-instance-id ${ep.cosInstanceId}`);
+        expect(r.stderr).not.to.contain(ep.apiKey);
+        // The same plan without COS access checks no bucket.
+        expect((await runPlanCli(['--collectors', file, '--format', 'json', ...connection])).code).to.equal(0);
+      });
+
       it(`exits 3 on conflicts (a target that keeps its live collector, a target that does not exist), still printing the report`, async () => {
         const file = join(dir, 'conflicts.json');
         const subnet3 = await client.idOf('subnets', 'subnet-3');

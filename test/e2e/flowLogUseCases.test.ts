@@ -18,14 +18,15 @@ describe('e2e: ibm-flowlogs logs explains the emulator\'s flow logs', function (
     return topology.networkInterfaces.find((n: any) => n.instanceId === inst.id && n.name === 'eth0');
   };
 
-  async function logs(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  async function logs(args: string[], credentials: 'hmac' | 'apiKey' = 'hmac'): Promise<{ code: number; stdout: string; stderr: string }> {
     const e = emulator.endpoints;
     let stdout = '';
     let stderr = '';
-    const code = await runLogs(['--cos-endpoint', e.cosEndpoint, '--cos-access-key-id', e.cosAccessKeyId, '--cos-secret-access-key', e.cosSecretAccessKey, ...args], {
+    const keys = credentials === 'hmac' ? ['--cos-access-key-id', e.cosAccessKeyId, '--cos-secret-access-key', e.cosSecretAccessKey] : ['--iam-endpoint', e.iamEndpoint];
+    const code = await runLogs(['--cos-endpoint', e.cosEndpoint, ...keys, ...args], {
       stdout: (t) => (stdout += t),
       stderr: (t) => (stderr += t),
-      env: {},
+      env: credentials === 'apiKey' ? { IBMCLOUD_API_KEY: e.apiKey } : {},
       stderrIsTty: false,
     });
     return { code, stdout, stderr };
@@ -46,6 +47,19 @@ describe('e2e: ibm-flowlogs logs explains the emulator\'s flow logs', function (
     await client.control('POST', '/clock/advance', { seconds: 1 });
     await client.control('POST', '/clock/advance', { seconds: 300 });
   }
+
+  it('reads the bucket with the API key alone (IAM bearer tokens, no HMAC keys): the same report as with HMAC', async () => {
+    const db = nicOf('instance-3');
+    expect((await client.control('POST', '/traffic', { interfaceId: db.id, scenario: 'nacl-drops-replies', port: 5432 })).status).to.equal(200);
+    await oneWindow();
+    const withKey = await logs(['--bucket', 'bucket-c', '--format', 'json'], 'apiKey');
+    expect(withKey.stderr).to.equal('');
+    expect(withKey.code).to.equal(0);
+    const report = JSON.parse(withKey.stdout);
+    expect(report.objects.failed).to.equal(0);
+    expect(report.findings.asymmetric.map((f: any) => f.interfaceId)).to.deep.equal([db.id]);
+    expect(report).to.deep.equal(JSON.parse((await logs(['--bucket', 'bucket-c', '--format', 'json'])).stdout));
+  });
 
   it('use case 2: names the interface whose replies a network ACL drops, and the direction', async () => {
     const db = nicOf('instance-3');

@@ -101,17 +101,17 @@ describe('release: installed as the engine installs it, used outside the reposit
 
     const preview = await runner('preview');
     expect(preview.code, preview.stderr + preview.stdout).to.equal(0);
-    expect(preview.stdout).to.contain('+ 4 to create');
+    expect(preview.stdout).to.contain('+ 5 to create');
     expect(await collectors()).to.deep.equal([]);
 
     const up = await runner('up');
     expect(up.code, up.stderr + up.stdout).to.equal(0);
-    expect(up.stdout).to.contain('+ 4 created');
+    expect(up.stdout).to.contain('+ 5 created');
     expect((await collectors()).map((c) => c.name.replace(/-[0-9a-f]{4}$/, '')).sort()).to.deep.equal(['instance-exception', 'subnet-exception', 'vpc-umbrella']);
 
     const destroy = await runner('destroy');
     expect(destroy.code, destroy.stderr + destroy.stdout).to.equal(0);
-    expect(destroy.stdout).to.contain('- 4 deleted');
+    expect(destroy.stdout).to.contain('- 5 deleted');
     expect(await collectors()).to.deep.equal([]);
   });
 
@@ -124,7 +124,7 @@ describe('release: installed as the engine installs it, used outside the reposit
     const emptyHome = tempDir('ibmflowlogs-empty-home-');
     const r = await run(cli, ['run', 'preview', '--cwd', local, '--stack', 'emulator', '--emulator', endpointsFile, '--state', join(emptyHome, 'state.json')], { cwd: local, env: env({ PULUMI_HOME: emptyHome }) });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
-    expect(r.stdout).to.contain('+ 4 to create');
+    expect(r.stdout).to.contain('+ 5 to create');
   });
 
   it('without the plugin in the cache, the runner fails the preview saying where it looked and how to install it', async () => {

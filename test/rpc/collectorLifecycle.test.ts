@@ -288,6 +288,6 @@ describe('rpc: FlowLogCollector create, update, replace, tags, delete', () => {
       () => undefined,
       (e) => e,
     );
-    expect(error?.details).to.equal('unknown resource type "ibmflowlogs:index:Nope"; this provider offers ibmflowlogs:index:FlowLogCollector');
+    expect(error?.details).to.equal('unknown resource type "ibmflowlogs:index:Nope"; this provider offers ibmflowlogs:index:FlowLogCollector, ibmflowlogs:index:BucketAuthorization');
   });
 });

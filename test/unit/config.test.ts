@@ -10,7 +10,7 @@ const PUBLIC_DEFAULTS = {
   taggingEndpoint: 'https://tags.global-search-tagging.cloud.ibm.com',
   private: false,
 };
-const ALLOWED_KEYS = 'region, apiKey, vpcEndpoint, iamEndpoint, taggingEndpoint, private, cosEndpoint, cosAccessKeyId, cosSecretAccessKey';
+const ALLOWED_KEYS = 'region, apiKey, vpcEndpoint, iamEndpoint, taggingEndpoint, private, cosEndpoint, cosAccessKeyId, cosSecretAccessKey, cosInstance';
 const REGIONS = 'au-syd, br-sao, ca-mon, ca-tor, eu-de, eu-es, eu-gb, in-che, jp-osa, jp-tok, us-east, us-south';
 const MISSING_API_KEY =
   'no IBM Cloud API key: set it with `pulumi config set --secret ibmflowlogs:apiKey <value>` or the environment variable IBMCLOUD_API_KEY or IC_API_KEY';
@@ -140,12 +140,19 @@ describe('config: checkConfig (table)', () => {
     expect(resolveConfig({ apiKey: 'k' }, awsEnv).cos).to.equal(undefined);
     expect(checkConfig({ apiKey: 'k', cosEndpoint: 'http://127.0.0.1:4568/' }, awsEnv)).to.deep.equal({ inputs: { apiKey: new Secret('k'), cosEndpoint: 'http://127.0.0.1:4568' }, failures: [] });
     expect(resolveConfig({ apiKey: 'k', cosEndpoint: 'http://127.0.0.1:4568/' }, awsEnv).cos).to.deep.equal({ endpoint: 'http://127.0.0.1:4568', accessKeyId: 'AKID', secretAccessKey: 'aws-secret' });
-    expect(checkConfig({ apiKey: 'k', cosEndpoint: 'http://127.0.0.1:4568' }, {}).failures).to.deep.equal([
-      { property: 'cosAccessKeyId', reason: 'cosAccessKeyId is required when cosEndpoint is set (COS HMAC credentials for preview\'s bucket checks); set it with `pulumi config set ibmflowlogs:cosAccessKeyId <value>` or the environment variable AWS_ACCESS_KEY_ID' },
+    // The API key alone reaches COS (IAM tokens): no HMAC keys needed, but they come in pairs.
+    expect(checkConfig({ apiKey: 'k', cosEndpoint: 'http://127.0.0.1:4568' }, {}).failures).to.deep.equal([]);
+    expect(resolveConfig({ apiKey: 'k', cosEndpoint: 'http://127.0.0.1:4568' }, {}).cos).to.deep.equal({ endpoint: 'http://127.0.0.1:4568' });
+    expect(checkConfig({ apiKey: 'k', cosEndpoint: 'http://127.0.0.1:4568' }, { AWS_ACCESS_KEY_ID: 'AKID' }).failures).to.deep.equal([
       {
         property: 'cosSecretAccessKey',
-        reason: 'cosSecretAccessKey is required when cosEndpoint is set (COS HMAC credentials for preview\'s bucket checks); set it with `pulumi config set --secret ibmflowlogs:cosSecretAccessKey <value>` or the environment variable AWS_SECRET_ACCESS_KEY',
+        reason: 'cosSecretAccessKey is required when cosAccessKeyId is set (COS HMAC keys come in pairs; give both, or neither to reach COS with the API key); set it with `pulumi config set --secret ibmflowlogs:cosSecretAccessKey <value>` or the environment variable AWS_SECRET_ACCESS_KEY',
       },
+    ]);
+    const guid = '2f0a5f2c-5b5e-4b39-9a4d-0b1f3c0e7d11';
+    expect(resolveConfig({ apiKey: 'k', cosEndpoint: 'http://127.0.0.1:4568', cosInstance: guid }, {}).cos).to.deep.equal({ endpoint: 'http://127.0.0.1:4568', instance: guid });
+    expect(checkConfig({ apiKey: 'k', cosEndpoint: 'http://127.0.0.1:4568', cosInstance: 'my-cos' }, {}).failures).to.deep.equal([
+      { property: 'cosInstance', reason: 'cosInstance must be a COS instance GUID or a cloud-object-storage CRN; received "my-cos"' },
     ]);
     expect(checkConfig({ apiKey: 'k', cosSecretAccessKey: 's' }, {}).failures).to.deep.equal([
       { property: 'cosSecretAccessKey', reason: 'cosSecretAccessKey is set but cosEndpoint is not; set it with `pulumi config set ibmflowlogs:cosEndpoint <value>`, or remove ibmflowlogs:cosSecretAccessKey' },

@@ -18,6 +18,7 @@ export const CONFIG_FLAG_OPTIONS = {
   'cos-endpoint': { type: 'string' },
   'cos-access-key-id': { type: 'string' },
   'cos-secret-access-key': { type: 'string' },
+  'cos-instance': { type: 'string' },
 } as const;
 
 export type ConfigFlag = keyof typeof CONFIG_FLAG_OPTIONS;
@@ -33,6 +34,7 @@ export const FLAG_TO_KEY: Readonly<Record<ConfigFlag, ConfigKey>> = {
   'cos-endpoint': 'cosEndpoint',
   'cos-access-key-id': 'cosAccessKeyId',
   'cos-secret-access-key': 'cosSecretAccessKey',
+  'cos-instance': 'cosInstance',
 };
 
 const KEY_TO_FLAG = Object.fromEntries(Object.entries(FLAG_TO_KEY).map(([flag, key]) => [key, flag])) as Record<ConfigKey, ConfigFlag>;
@@ -49,7 +51,9 @@ export const CONFIG_FLAGS_HELP = `Connection (the provider's config; each flag f
   --cos-endpoint URL         Cloud Object Storage endpoint
   --cos-access-key-id ID     COS HMAC access key id (AWS_ACCESS_KEY_ID, read only with --cos-endpoint)
   --cos-secret-access-key K  COS HMAC secret access key (AWS_SECRET_ACCESS_KEY, read only with --cos-endpoint);
-                             prefer the environment variable, as for --api-key
+                             prefer the environment variable, as for --api-key; without the HMAC keys,
+                             COS is reached with the API key (IAM tokens)
+  --cos-instance GUID|CRN    the COS instance holding the buckets (for the bucket authorization check)
   With the emulator, give the endpoints and apiKey it prints on its first line (the key in IBMCLOUD_API_KEY).
 `;
 
@@ -90,5 +94,5 @@ function cliReason(reason: string): string {
   return reason
     .replace(/set it with `pulumi config set (?:--secret )?ibmflowlogs:(\w+) <value>`/g, (_m, key: ConfigKey) => `pass ${KEY_TO_FLAG[key] ? flagOf(key) : key}`)
     .replace(/ibmflowlogs:(\w+)/g, (m, key: ConfigKey) => (KEY_TO_FLAG[key] ? flagOf(key) : m))
-    .replace(/\b(apiKey|vpcEndpoint|iamEndpoint|taggingEndpoint|cosEndpoint|cosAccessKeyId|cosSecretAccessKey|region)\b(?= (?:must|is))/g, (key: string) => flagOf(key as ConfigKey));
+    .replace(/\b(apiKey|vpcEndpoint|iamEndpoint|taggingEndpoint|cosEndpoint|cosAccessKeyId|cosSecretAccessKey|cosInstance|region)\b(?= (?:must|is))/g, (key: string) => flagOf(key as ConfigKey));
 }

@@ -15,7 +15,7 @@ Reads flow-log objects from a Cloud Object Storage bucket (or a directory of dow
 what they show: totals per interface and collector, top talkers, rejected flows, connections accepted one way and
 rejected the other (a network ACL dropping replies), port scans, interfaces with no objects, and volume.
 
-  --bucket B                 the bucket flow logs are written to (needs --cos-endpoint and HMAC keys)
+  --bucket B                 the bucket flow logs are written to (needs --cos-endpoint, and the API key or HMAC keys)
   --dir DIR                  read .gz objects from a local directory instead
   --since T, --until T       capture-time range (RFC 3339, e.g. 2026-01-05T09:00:00Z; until is exclusive)
   --vpc ID|CRN, --instance ID|CRN, --interface ID
@@ -200,9 +200,15 @@ export async function runLogs(argv: string[], io: LogsIo = PROCESS_IO): Promise<
       const endpoint = values['cos-endpoint'];
       const accessKeyId = values['cos-access-key-id'] ?? io.env.AWS_ACCESS_KEY_ID;
       const secretAccessKey = values['cos-secret-access-key'] ?? io.env.AWS_SECRET_ACCESS_KEY;
-      const missing = [!endpoint && '--cos-endpoint', !accessKeyId && '--cos-access-key-id (or AWS_ACCESS_KEY_ID)', !secretAccessKey && '--cos-secret-access-key (or AWS_SECRET_ACCESS_KEY)'].filter(Boolean);
+      // HMAC keys when both are given; else the API key, through IAM tokens (ibm-cos-sdk's apiKeyId).
+      const apiKey = values['api-key'] ?? io.env.IBMCLOUD_API_KEY ?? io.env.IC_API_KEY;
+      const hmac = Boolean(accessKeyId && secretAccessKey);
+      if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) throw new UsageError(`COS HMAC keys come in pairs: give ${accessKeyId ? '--cos-secret-access-key (or AWS_SECRET_ACCESS_KEY)' : '--cos-access-key-id (or AWS_ACCESS_KEY_ID)'} too, or neither to read with the API key`);
+      const missing = [!endpoint && '--cos-endpoint', !hmac && !apiKey && '--api-key (or IBMCLOUD_API_KEY), or the HMAC keys --cos-access-key-id and --cos-secret-access-key'].filter(Boolean);
       if (missing.length > 0) throw new UsageError(`reading a bucket needs ${missing.join(', ')}`);
-      const cos = createCosClient({ endpoint: endpoint!, accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey!, region: values.region });
+      const iamEndpoint = values['iam-endpoint'] ?? io.env.IBMCLOUD_IAM_API_ENDPOINT;
+      const credentials = hmac ? { accessKeyId, secretAccessKey } : { apiKey, ...(iamEndpoint ? { iamEndpoint } : {}) };
+      const cos = createCosClient({ endpoint: endpoint!, ...credentials, region: values.region });
       const bucket = values.bucket!;
       report = await analyze((extra) => readFlowLogs({ cos, bucket, scope, limits, onProgress, ...extra }), { engine, threads }, options);
       source = `bucket ${bucket}`;

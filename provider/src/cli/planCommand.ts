@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Env } from '../config';
 import { CONFIG_FLAGS_HELP, CONFIG_FLAG_OPTIONS, UsageError, configFromFlags } from './configFlags';
 import { readCollectorList, readPreview, type PlanInput } from './plan/inputs';
+import { checkPlannedBuckets, EXIT_BUCKETS } from './plan/buckets';
 import { loadLive } from './plan/live';
 import { EXIT_CONFLICTS, EXIT_UNCOVERED, buildPlanModel, exitStatusOf } from './plan/model';
 import { PLAN_FORMATS, render, type PlanFormat } from './plan/render';
@@ -26,7 +27,8 @@ which planned collectors conflict.
   --fail-on-uncovered   exit ${EXIT_UNCOVERED} when an interface has no collector after the plan
 
 Exit status: 0 done; ${EXIT_CONFLICTS} the plan has conflicts (two collectors on one target, a target that does not exist);
-${EXIT_UNCOVERED} uncovered interfaces with --fail-on-uncovered; ${EXIT_USAGE} a usage or configuration error; ${EXIT_FAILED} IBM Cloud could not be read.
+${EXIT_UNCOVERED} uncovered interfaces with --fail-on-uncovered; ${EXIT_BUCKETS} a planned collector's bucket is missing, in
+another location or not authorized (checked with --cos-endpoint); ${EXIT_USAGE} a usage or configuration error; ${EXIT_FAILED} IBM Cloud could not be read.
 The report is printed whatever the status.
 
 ${CONFIG_FLAGS_HELP}`;
@@ -99,6 +101,11 @@ export async function runPlan(argv: string[], io: PlanIo = PROCESS_IO): Promise<
     }
     const model = buildPlanModel(input, live, { vpcId: live.vpcId });
     io.stdout(render(model, format));
+    const bucketProblems = await checkPlannedBuckets(config, input.upserts, io.stderr);
+    if (bucketProblems.length > 0) {
+      io.stderr(`ibm-flowlogs plan: the planned collectors' buckets cannot take flow logs (exit ${EXIT_BUCKETS}):\n${bucketProblems.map((p) => `  - ${p}\n`).join('')}`);
+      return EXIT_BUCKETS;
+    }
     const status = exitStatusOf(model, values['fail-on-uncovered'] === true);
     if (status === EXIT_CONFLICTS) io.stderr(`ibm-flowlogs plan: the plan has ${model.totals.conflicts} conflict${model.totals.conflicts === 1 ? '' : 's'} (exit ${EXIT_CONFLICTS})\n`);
     if (status === EXIT_UNCOVERED) io.stderr(`ibm-flowlogs plan: ${model.totals.uncovered} interface${model.totals.uncovered === 1 ? ' is' : 's are'} uncovered after the plan (--fail-on-uncovered, exit ${EXIT_UNCOVERED})\n`);

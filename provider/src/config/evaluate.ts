@@ -27,8 +27,11 @@ export interface CheckedConfig {
 
 export interface CosAccess {
   endpoint: string;
-  accessKeyId: string;
-  secretAccessKey: string;
+  /** HMAC keys, both or neither: without them COS is reached with the API key (IAM bearer tokens). */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** The COS instance (GUID or CRN) holding the buckets: what an instance-wide authorization names. */
+  instance?: string;
 }
 
 /** The resolved configuration Configure hands to the IBM clients: plain values, no secrets wrapped. */
@@ -236,7 +239,10 @@ function knownValue<T>(field: Field<T>): T | undefined {
 // ---------------------------------------------------------------------------------------------------------------
 // The evaluation shared by checkConfig, resolveConfig and diffConfig
 
-/** COS access is all or nothing, and switched on by `cosEndpoint`: HMAC keys alone have nowhere to go. */
+/** A COS instance GUID, or its CRN (ibm/bucketAuthorization.ts parseCosInstance reads it). */
+const COS_INSTANCE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|crn:v1:[^:]*:[^:]*:cloud-object-storage:[^:]*:[^:]*:[^:]+::?)$/i;
+
+/** COS access is switched on by `cosEndpoint`: HMAC keys (optional, in pairs) and the instance alone have nowhere to go. */
 function evaluateCos(given: Partial<Record<ConfigKey, PValue>>, env: Env, failures: Failure[], missing: ConfigKey[]) {
   const endpoint = checkEndpoint('cosEndpoint', readField('cosEndpoint', given, env, failures) as Field<string>, failures);
   const endpointSet = endpoint.kind !== 'absent' || !isUnset(given.cosEndpoint);
@@ -244,19 +250,25 @@ function evaluateCos(given: Partial<Record<ConfigKey, PValue>>, env: Env, failur
   const keyEnv: Env = endpointSet ? env : {};
   const accessKeyId = readField('cosAccessKeyId', given, keyEnv, failures) as Field<string>;
   const secretAccessKey = readField('cosSecretAccessKey', given, keyEnv, failures) as Field<string>;
+  const instance = readField('cosInstance', given, env, failures) as Field<string>;
+  if (instance.kind === 'known' && !COS_INSTANCE.test(instance.value)) {
+    failures.push({ property: 'cosInstance', reason: `cosInstance must be a COS instance GUID or a cloud-object-storage CRN; received ${describeReceived(instance.value, instance.secret)}${describeSource(instance.source)}` });
+  }
   if (endpointSet) {
-    for (const [key, field] of [['cosAccessKeyId', accessKeyId], ['cosSecretAccessKey', secretAccessKey]] as const) {
-      if (field.kind === 'absent' && isUnset(given[key])) {
-        missing.push(key);
-        failures.push({ property: key, reason: `${key} is required when cosEndpoint is set (COS HMAC credentials for preview's bucket checks); ${howToSet(key)}` });
-      }
+    // HMAC keys are optional (the API key reaches COS through IAM tokens), but come in pairs.
+    const given1 = accessKeyId.kind !== 'absent' || !isUnset(given.cosAccessKeyId);
+    const given2 = secretAccessKey.kind !== 'absent' || !isUnset(given.cosSecretAccessKey);
+    if (given1 !== given2) {
+      const key = given1 ? 'cosSecretAccessKey' : 'cosAccessKeyId';
+      missing.push(key);
+      failures.push({ property: key, reason: `${key} is required when ${given1 ? 'cosAccessKeyId' : 'cosSecretAccessKey'} is set (COS HMAC keys come in pairs; give both, or neither to reach COS with the API key); ${howToSet(key)}` });
     }
   } else {
-    for (const key of ['cosAccessKeyId', 'cosSecretAccessKey'] as const) {
+    for (const key of ['cosAccessKeyId', 'cosSecretAccessKey', 'cosInstance'] as const) {
       if (!isUnset(given[key])) failures.push({ property: key, reason: `${key} is set but cosEndpoint is not; ${howToSet('cosEndpoint')}, or remove ${configName(key)}` });
     }
   }
-  return { cosEndpoint: endpoint, cosAccessKeyId: accessKeyId, cosSecretAccessKey: secretAccessKey };
+  return { cosEndpoint: endpoint, cosAccessKeyId: accessKeyId, cosSecretAccessKey: secretAccessKey, cosInstance: instance };
 }
 
 function evaluate(news: PObject, env: Env): Evaluation {
@@ -339,7 +351,10 @@ export function resolveConfig(checked: PObject, env: Env = {}): ProviderConfig {
     private: knownValue(fields.private) === true,
   };
   if (fields.cosEndpoint.kind === 'known') {
-    config.cos = { endpoint: text('cosEndpoint'), accessKeyId: text('cosAccessKeyId'), secretAccessKey: text('cosSecretAccessKey') };
+    const cos: CosAccess = { endpoint: text('cosEndpoint') };
+    if (fields.cosAccessKeyId.kind === 'known') Object.assign(cos, { accessKeyId: text('cosAccessKeyId'), secretAccessKey: text('cosSecretAccessKey') });
+    if (fields.cosInstance.kind === 'known') cos.instance = text('cosInstance');
+    config.cos = cos;
   }
   return config;
 }

@@ -42,6 +42,7 @@ export const KEY_SPECS = {
   cosEndpoint: { description: "the Cloud Object Storage endpoint for preview's bucket checks", type: 'string', secret: false, env: [], replaces: false },
   cosAccessKeyId: { description: 'the COS HMAC access key id', type: 'string', secret: false, env: ['AWS_ACCESS_KEY_ID'], replaces: false },
   cosSecretAccessKey: { description: 'the COS HMAC secret access key', type: 'string', secret: true, env: ['AWS_SECRET_ACCESS_KEY'], replaces: false },
+  cosInstance: { description: "the GUID or CRN of the COS instance holding the buckets, for preview's authorization check", type: 'string', secret: false, env: [], replaces: false },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof KEY_SPECS;

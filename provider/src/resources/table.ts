@@ -7,6 +7,7 @@ import type { ResourceType } from './types';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const LOADERS: ReadonlyMap<string, () => ResourceType> = new Map([
   ['ibmflowlogs:index:FlowLogCollector', (): ResourceType => (require('./flowLogCollector') as typeof import('./flowLogCollector')).FlowLogCollector],
+  ['ibmflowlogs:index:BucketAuthorization', (): ResourceType => (require('./bucketAuthorization') as typeof import('./bucketAuthorization')).BucketAuthorization],
 ]);
 
 export const RESOURCE_TOKENS: readonly string[] = [...LOADERS.keys()];

@@ -5,6 +5,7 @@ import type { Deployment } from '../model/deployment';
  * type, and encodes its answer; a type sees plain values, which keys are secret or unknown, and the process-wide
  * `ProviderContext`.
  */
+import type { AuthorizationPolicy, FlowLogsAuthorizationSpec } from '../ibm/bucketAuthorization';
 import type { Collector, CollectorFilters, CollectorPatch, CollectorPrototype, ResolvedTarget, VpcTopology } from '../ibm/types';
 import type { ManagedCollectors } from '../model/managed';
 import type { Failure } from '../shared/failures';
@@ -34,6 +35,23 @@ export interface Clients {
   };
   /** A VPC's topology, cached for the life of the provider process. */
   topology: { read(vpcId: string, options?: Call): Promise<VpcTopology> };
+  /** IAM Policy Management: the authorizations that let flow log collectors write to COS (ibm/iamPolicies.ts). */
+  policies: {
+    /** The API key's account (its IAM token's `account.bss`). */
+    accountId(options?: Call): Promise<string>;
+    listAuthorizationPolicies(accountId: string, options?: Call): Promise<AuthorizationPolicy[]>;
+    createFlowLogsAuthorization(spec: FlowLogsAuthorizationSpec, options?: Call): Promise<AuthorizationPolicy>;
+    getPolicy(id: string, options?: Call): Promise<AuthorizationPolicy | undefined>;
+    deletePolicy(id: string, options?: Call): Promise<boolean>;
+  };
+  /** COS reads for preview's bucket pre-flight; absent when no COS access is configured (`cosEndpoint`). */
+  buckets?: {
+    exists(bucket: string, options?: Call): Promise<boolean>;
+    /** GetBucketLocation's provisioning code, read (ibm/cos.ts parseBucketLocation). */
+    location(bucket: string, options?: Call): Promise<{ code: string; kind: string; location: string }>;
+    /** The configured COS instance (`cosInstance`), GUID or CRN. */
+    instance?: string;
+  };
 }
 
 /** What Configure set up: the clients, and the region they talk to. */

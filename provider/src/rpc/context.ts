@@ -13,15 +13,38 @@ import type { PObject } from './codec';
 import type { EngineLog } from './engineLog';
 
 /** Builds the clients; the IBM SDK and axios load here, not at plugin start-up, which stays fast. */
-function connect(config: ProviderConfig): Configured {
+export function connect(config: ProviderConfig): Configured {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ibm: typeof import('../ibm') = require('../ibm');
   const iam = new ibm.IamTokenSource({ apiKey: config.apiKey, iamEndpoint: config.iamEndpoint });
   const vpc = new ibm.VpcClient(config, { authenticator: iam });
   const topology = new ibm.TopologyReader(vpc);
   const tags = new ibm.TaggingClient(config, { authenticator: iam });
+  const iamPolicies = new ibm.IamPolicyClient(config, { authenticator: iam });
+  const policies = Object.assign(iamPolicies, { accountId: () => ibm.accountIdOf(iam) });
   const deployment = new Deployment((filters, options) => vpc.listCollectors(filters, options));
-  return { region: config.region, deployment, clients: { vpc, tags, topology, targets: new ibm.TargetIndex(vpc, topology) } };
+  return { region: config.region, deployment, clients: { vpc, tags, topology, targets: new ibm.TargetIndex(vpc, topology), policies, ...(config.cos ? { buckets: bucketReads(config) } : {}) } };
+}
+
+/** COS through ibm-cos-sdk, with the HMAC keys when given, else the API key (IAM bearer tokens); loaded on first use. */
+function bucketReads(config: ProviderConfig): NonNullable<Configured['clients']['buckets']> {
+  const cos = config.cos as NonNullable<ProviderConfig['cos']>;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const load = (): typeof import('../ibm/cos') => require('../ibm/cos');
+  let client: import('../ibm/cos').CosClient | undefined;
+  const s3 = () =>
+    (client ??= load().createCosClient({
+      endpoint: cos.endpoint,
+      region: config.region,
+      iamEndpoint: config.iamEndpoint,
+      ...(cos.accessKeyId ? { accessKeyId: cos.accessKeyId, secretAccessKey: cos.secretAccessKey } : { apiKey: config.apiKey }),
+      ...(cos.instance ? { serviceInstanceId: cos.instance } : {}),
+    }));
+  return {
+    exists: (bucket, options) => load().headBucket(s3(), bucket, options),
+    location: (bucket, options) => load().getBucketLocation(s3(), bucket, options),
+    ...(cos.instance ? { instance: cos.instance } : {}),
+  };
 }
 
 export class ProcessContext implements ProviderContext {

@@ -18,7 +18,7 @@ Object.defineProperty(exports, "apiKey", {
 });
 
 /**
- * Optional: the HMAC access key id for `cosEndpoint`. Defaults to `AWS_ACCESS_KEY_ID`.
+ * Optional (without it, COS is reached with `apiKey` through IAM tokens): the HMAC access key id for `cosEndpoint`. Defaults to `AWS_ACCESS_KEY_ID`.
  */
 export declare const cosAccessKeyId: string | undefined;
 Object.defineProperty(exports, "cosAccessKeyId", {
@@ -29,7 +29,7 @@ Object.defineProperty(exports, "cosAccessKeyId", {
 });
 
 /**
- * Optional: a Cloud Object Storage endpoint used to check, during preview, that storage buckets exist.
+ * Optional: a Cloud Object Storage endpoint; when set, preview checks each collector's storage bucket (it exists, is a single-region bucket in the region, and flow log collectors are authorized to write to it). Reached with `apiKey` (IAM tokens), or the HMAC keys when both are given.
  */
 export declare const cosEndpoint: string | undefined;
 Object.defineProperty(exports, "cosEndpoint", {
@@ -40,7 +40,18 @@ Object.defineProperty(exports, "cosEndpoint", {
 });
 
 /**
- * Optional: the HMAC secret access key for `cosEndpoint`. Defaults to `AWS_SECRET_ACCESS_KEY`.
+ * Optional: the GUID or CRN of the COS instance holding the storage buckets, so that preview can tell whether an instance-wide IAM authorization covers them (and sent to COS as `ibm-service-instance-id`).
+ */
+export declare const cosInstance: string | undefined;
+Object.defineProperty(exports, "cosInstance", {
+    get() {
+        return __config.get("cosInstance");
+    },
+    enumerable: true,
+});
+
+/**
+ * Optional (without it, COS is reached with `apiKey` through IAM tokens): the HMAC secret access key for `cosEndpoint`. Defaults to `AWS_SECRET_ACCESS_KEY`.
  */
 export declare const cosSecretAccessKey: string | undefined;
 Object.defineProperty(exports, "cosSecretAccessKey", {

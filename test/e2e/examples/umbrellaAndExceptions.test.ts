@@ -21,11 +21,11 @@ describe('e2e: examples/umbrella-and-exceptions through the offline runner', fun
   this.timeout(60_000);
   const ctx = useExample('umbrella-and-exceptions');
 
-  it('previews four creates without touching the cloud, then up creates the three collectors with one random suffix kept in state', async () => {
+  it('previews five creates without touching the cloud, then up creates the authorization and the three collectors with one random suffix kept in state', async () => {
     const preview = await ctx.stack.run('preview');
     expect(preview.code, preview.stdout + preview.stderr).to.equal(0);
-    for (const name of ['suffix', 'vpc-umbrella', 'subnet-exception', 'instance-exception']) expect(preview.stdout).to.match(new RegExp(`\\+ +\\S+ +${name} +create`));
-    expect(preview.stdout).to.contain('+ 4 to create');
+    for (const name of ['suffix', 'flow-logs-writer', 'vpc-umbrella', 'subnet-exception', 'instance-exception']) expect(preview.stdout).to.match(new RegExp(`\\+ +\\S+ +${name} +create`));
+    expect(preview.stdout).to.contain('+ 5 to create');
     expect(await collectors(ctx.client)).to.deep.equal({});
 
     const up = await ctx.stack.run('up');
@@ -44,7 +44,8 @@ describe('e2e: examples/umbrella-and-exceptions through the offline runner', fun
 
     // A second up changes nothing: the suffix is not drawn again.
     const again = await ctx.stack.run('up');
-    expect(again.stdout).to.contain('4 unchanged');
+    expect(again.stdout).to.contain('5 unchanged');
+    expect(ctx.stack.outputsOf('flow-logs-writer')).to.include({ cosInstance: ctx.emulator.endpoints.cosInstanceId, scope: 'instance' });
     expect(ctx.stack.outputsOf('suffix').hex).to.equal(hex);
   });
 
@@ -76,9 +77,10 @@ export const subnet1Coverage = subnet1.coverage;
 
       const destroy = await edited.run('destroy');
       expect(destroy.code, destroy.stdout).to.equal(0);
-      expect(destroy.stdout).to.contain('- 3 deleted');
+      expect(destroy.stdout).to.contain('- 4 deleted');
       const state = (await ctx.client.control('GET', '/state')).body;
       expect(state.collectors).to.deep.equal([]);
+      expect(state.policies.filter((p: any) => p.state === 'active' && p.resources[0].attributes.every((a: any) => a.name !== 'resource'))).to.deep.equal([]);
       expect(edited.state().resources).to.deep.equal([]);
     } finally {
       edited.cleanup();
@@ -92,7 +94,27 @@ export const subnet1Coverage = subnet1.coverage;
     expect(run.stdout).to.contain('error: the up failed');
     expect(await collectors(ctx.client)).to.deep.equal({});
     // The random suffix was created before the failure: it is in the state, as Pulumi would keep it.
-    expect(ctx.stack.state().resources.map((r) => r.name)).to.deep.equal(['suffix']);
+    expect(ctx.stack.state().resources.map((r) => r.name)).to.deep.equal(['flow-logs-writer', 'suffix']);
+  });
+
+  it('with COS access configured, preview checks the buckets: one in another location fails before anything is created; the declared authorization covers a bucket IAM does not yet authorize', async () => {
+    const e = ctx.emulator.endpoints;
+    const cos = { ...ONLY_UMBRELLA, 'ibmflowlogs:cosEndpoint': e.cosEndpoint, 'ibmflowlogs:cosInstance': e.cosInstanceId };
+    expect((await ctx.client.control('POST', '/buckets', { name: 'logs-frankfurt', location: 'eu-de-standard' })).status).to.equal(201);
+    expect((await ctx.client.control('POST', '/buckets', { name: 'logs-not-yet-authorized', authorized: false })).status).to.equal(201);
+    const elsewhere = await ctx.stack.run('preview', { ...cos, 'umbrella-and-exceptions:umbrellaBucket': 'logs-frankfurt' });
+    expect(elsewhere.code).to.equal(1);
+    expect(elsewhere.stdout).to.match(/ibmflowlogs:index:FlowLogCollector \(vpc-umbrella\):\n {4}error: storageBucket: bucket "logs-frankfurt" is a single-region bucket in eu-de .*name a bucket created in us-south/);
+    const missing = await ctx.stack.run('preview', { ...cos, 'umbrella-and-exceptions:umbrellaBucket': 'no-such-bucket' });
+    expect(missing.code).to.equal(1);
+    expect(missing.stdout).to.contain('error: storageBucket: bucket "no-such-bucket" does not exist in Cloud Object Storage');
+    const covered = await ctx.stack.run('preview', { ...cos, 'umbrella-and-exceptions:umbrellaBucket': 'logs-not-yet-authorized' });
+    expect(covered.code, covered.stdout + covered.stderr).to.equal(0);
+    const up = await ctx.stack.run('up', { ...cos, 'umbrella-and-exceptions:umbrellaBucket': 'logs-not-yet-authorized' });
+    expect(up.code, up.stdout + up.stderr).to.equal(0);
+    expect(Object.values(await collectors(ctx.client))).to.deep.equal([['vpc-1', 'logs-not-yet-authorized']]);
+    expect((await ctx.stack.run('destroy')).code).to.equal(0);
+    expect(await collectors(ctx.client)).to.deep.equal({});
   });
   /** The warning and info lines of a run, with the random suffix taken out (a preview does not know it yet). */
   const story = (stdout: string) =>

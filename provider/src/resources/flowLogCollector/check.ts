@@ -5,6 +5,7 @@ import { keyPath } from '../../shared/propertyPath';
 import { chooseName } from '../autonaming';
 import { isEmpty } from '../properties';
 import type { CheckArgs, CheckResult, ResourceCall } from '../types';
+import { bucketPreflight } from './bucketPreflight';
 import { COLLECTOR_NAMES } from './naming';
 import { ownershipOf, takenReason } from './ownership';
 import { holderFor, registerPlanned } from './planned';
@@ -45,7 +46,7 @@ export async function collectorOn(targetId: string, services: CollectorServices)
 
 /**
  * Validates, applies defaults (`active: true`, a name: autonaming.ts), and, once configured, checks that the target
- * exists and that no collector this resource does not manage holds it (ownership.ts).
+ * exists, that no collector this resource does not manage holds it (ownership.ts), and the bucket (bucketPreflight.ts).
  */
 export async function check(args: CheckArgs, call: ResourceCall): Promise<CheckResult> {
   const { olds, news } = args;
@@ -74,6 +75,9 @@ export async function check(args: CheckArgs, call: ResourceCall): Promise<CheckR
       const ownership = holder && ownershipOf(holder, found.id, services, typeof values.name === 'string' ? values.name : undefined);
       if (holder && ownership && ownership !== 'this-resource') failures.push({ property: 'target', reason: takenReason(shown, holder, ownership, services) });
     }
+  }
+  if (services && !failures.some((f) => f.property === 'storageBucket')) {
+    failures.push(...(await bucketPreflight(call.context, call.urn, news.unknown.has('storageBucket') ? undefined : String(values.storageBucket), services.signal)));
   }
   return { inputs: { values, unknown: new Set(news.unknown), secret: new Set(news.secret) }, failures };
 }
