@@ -20,8 +20,10 @@ node_modules/.installed: package.json package-lock.json
 install: node_modules/.installed
 
 # tsc -b: an unchanged tree is up to date in a fraction of a second (dist/.tsbuildinfo records what was built).
+# Then outputs whose source was moved or deleted are removed: a stale dist/x.js would shadow a new folder x/index.js.
 build: node_modules/.installed
 	node_modules/.bin/tsc -b tsconfig.json
+	@find dist -name '*.js' | while read -r f; do s=$${f#dist/}; [ -f "$${s%.js}.ts" ] || rm -f "$$f" "$$f.map"; done
 
 test: build
 	node_modules/.bin/mocha

@@ -16,7 +16,7 @@ const BENCHMARKS: Array<[string, () => Promise<string[]>]> = [
   ['ibm-flowlogs --help next to node -e 0', cliStart],
   ['plugin: 200 collectors in one VPC', createMany],
   ['precedence simulator: 1,000,000 interfaces, 100,000 collectors', precedence],
-  ['flow-log objects: local .gz files end to end on one core, and DuckDB', flowlogs],
+  ['flow-log analysis: native and DuckDB engines, COS and local reads, hostile objects', flowlogs],
   ['ibm-flowlogs plan: 100,000 interfaces, 10,000 planned collectors, against the emulator', planLarge],
 ];
 

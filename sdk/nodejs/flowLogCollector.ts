@@ -77,6 +77,10 @@ export class FlowLogCollector extends pulumi.CustomResource {
     }
 
     /**
+     * The access management tags attached to the collector.
+     */
+    declare public readonly accessTags: pulumi.Output<string[]>;
+    /**
      * Whether the collector collects.
      */
     declare public readonly active: pulumi.Output<boolean>;
@@ -150,6 +154,7 @@ export class FlowLogCollector extends pulumi.CustomResource {
         opts = opts || {};
         if (opts.id) {
             const state = argsOrState as FlowLogCollectorState | undefined;
+            resourceInputs["accessTags"] = state?.accessTags;
             resourceInputs["active"] = state?.active;
             resourceInputs["autoDelete"] = state?.autoDelete;
             resourceInputs["coverage"] = state?.coverage;
@@ -173,6 +178,7 @@ export class FlowLogCollector extends pulumi.CustomResource {
             if (args?.target === undefined && !opts.urn) {
                 throw new Error("Missing required property 'target'");
             }
+            resourceInputs["accessTags"] = args?.accessTags;
             resourceInputs["active"] = (args?.active ?? true);
             resourceInputs["name"] = args?.name;
             resourceInputs["resourceGroup"] = args?.resourceGroup;
@@ -200,6 +206,10 @@ export class FlowLogCollector extends pulumi.CustomResource {
  * Input properties used for looking up and filtering FlowLogCollector resources.
  */
 export interface FlowLogCollectorState {
+    /**
+     * The access management tags attached to the collector.
+     */
+    accessTags?: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * Whether the collector collects.
      */
@@ -266,6 +276,10 @@ export interface FlowLogCollectorState {
  * The set of arguments for constructing a FlowLogCollector resource.
  */
 export interface FlowLogCollectorArgs {
+    /**
+     * Access management tags attached to the collector (Global Tagging's `tag_type=access`, Terraform's `access_tags`): each `key:value` by the same character rule as `tags`, and each must already exist in the account (`ibmcloud resource tag-create --tag-names env:prod --tag-type access`). IAM access policies can grant access by them. Updates in place.
+     */
+    accessTags?: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * Whether the collector collects. `false` suspends it (its interfaces get no flow logs, and more general collectors do not take over); `true` resumes it. Defaults to true. Updates in place.
      */

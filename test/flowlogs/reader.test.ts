@@ -14,6 +14,7 @@ import {
   readFlowLogs,
   readLocalFlowLogs,
   readObjects,
+  type CrnEncoding,
   type FlowLogDocument,
   type FlowLogObject,
   type ObjectStore,
@@ -124,7 +125,7 @@ describe('flow-log reader over the emulator COS', () => {
     const analyzer = new FlowLogAnalyzer({ expectedInterfaces: [DB.id, CLIENT.id, '0727-if-silent'] });
     for (const o of items) analyzer.addObject(o);
     const report = analyzer.report();
-    expect(report.objects).to.deep.equal({ analyzed: 12, failed: 3, empty: 0, skipData: 0, records: 24 });
+    expect(report.objects).to.deep.equal({ analyzed: 12, failed: 3, empty: 0, skipData: 0, records: 24, warned: 0, keyEncodings: { urlEncoded: 15, raw: 0 } });
     expect(report.failures.map((f) => [f.key, f.kind])).to.deep.equal([
       [seeded.corrupt, 'gzip'],
       [seeded.truncated, 'json'],
@@ -178,8 +179,11 @@ describe('flow-log reader over the emulator COS', () => {
       ['ingress', 11, DB.id],
       ['egress', 11, DB.id],
     ]);
-    // The 15-minute slack lists hours 10 to 12; the 10:00 and 12:00 objects are read and dropped by capture window.
-    const prefixes = calls.map((c) => c.Prefix!.slice(buildKey(keyOf(DB, 'ingress', HOURS[0], 1)).indexOf('record-type=')));
+    // One key tells how the bucket spells CRNs (the scope puts CRNs into prefixes); then the 15-minute slack lists
+    // hours 10 to 12; the 10:00 and 12:00 objects are read and dropped by capture window.
+    const [probe, ...listings] = calls;
+    expect([probe.Prefix, probe.MaxKeys]).to.deep.equal([KEY_ROOT, 1]);
+    const prefixes = listings.map((c) => c.Prefix!.slice(buildKey(keyOf(DB, 'ingress', HOURS[0], 1)).indexOf('record-type=')));
     expect(prefixes).to.deep.equal([
       'record-type=ingress/year=2025/month=06/day=01/hour=10/',
       'record-type=ingress/year=2025/month=06/day=01/hour=11/',
@@ -194,7 +198,7 @@ describe('flow-log reader over the emulator COS', () => {
     calls.length = 0;
     const tight = await readAll({ cos: client, bucket: BUCKET, scope, narrowing: { partitionSlackMs: 0 } });
     expect(tight.items).to.have.length(2);
-    expect(calls).to.have.length(2);
+    expect(calls).to.have.length(3); // the probe, then two partitions
   });
 
   it('filters an interface given alone by parsed key (vpc, subnet and instance precede it), listing the root once', async () => {
@@ -249,20 +253,31 @@ describe('flow-log reader: discovery by delimiter listings (local directory stor
     };
   }
 
-  it('finds an interface given alone through delimiter listings of the levels before it, then lists its hour partitions', async () => {
+  /** Objects of both interfaces for every hour, under keys that spell CRNs as asked. */
+  function writeObjects(recordTypes: ReadonlyArray<'ingress' | 'egress'>, encoding: CrnEncoding = 'url-encoded'): void {
     for (const iface of [DB, CLIENT]) {
-      for (const recordType of ['ingress', 'egress'] as const) {
+      for (const recordType of recordTypes) {
         for (const hour of HOURS) {
-          const path = join(dir, ...buildKey(keyOf(iface, recordType, hour, 1)).split('/'));
+          const path = join(dir, ...buildKey(keyOf(iface, recordType, hour, 1), encoding).split('/'));
           mkdirSync(dirname(path), { recursive: true });
           writeFileSync(path, gzipSync(JSON.stringify(docFor(iface, hour))));
         }
       }
     }
+  }
+
+  /** Reads DB's objects of hour 11 by discovery, recording the listings. */
+  async function discoverDb(): Promise<{ items: FlowLogObject[]; calls: Array<[string, string]> }> {
     const { store, calls } = recorded();
     const items: FlowLogObject[] = [];
     const scope = { interfaceId: DB.id, since: Date.parse(HOURS[1]), until: Date.parse(HOURS[2]) };
     for await (const o of readObjects(store, { scope, discover: true, narrowing: { partitionSlackMs: 0 } })) items.push(o);
+    return { items, calls };
+  }
+
+  it('finds an interface given alone through delimiter listings of the levels before it, then lists its hour partitions', async () => {
+    writeObjects(['ingress', 'egress']);
+    const { items, calls } = await discoverDb();
     expect(items.map((o) => [o.parsedKey!.interfaceId, o.parsedKey!.recordType, o.parsedKey!.hour])).to.deep.equal([
       [DB.id, 'ingress', 11],
       [DB.id, 'egress', 11],
@@ -284,6 +299,14 @@ describe('flow-log reader: discovery by delimiter listings (local directory stor
       ['', 'hour'],
       ['', 'hour'],
     ]);
+  });
+
+  it('discovers keys whose CRNs are raw (a path level more at each `a/<account>`), listing one level deeper there', async () => {
+    writeObjects(['egress'], 'raw');
+    const { items, calls } = await discoverDb();
+    expect(items.map((o) => [o.parsedKey!.interfaceId, o.parsedKey!.hour, o.keyEncoding])).to.deep.equal([[DB.id, 11, 'raw']]);
+    // vpc-id=crn:v1:…:a/ is the CRN cut at its scope: listed again for the whole CRN.
+    expect(calls.filter(([delimiter, prefix]) => delimiter === '/' && prefix.endsWith(':a/')).length).to.be.greaterThan(0);
   });
 
   it('reads any .gz files of a directory with keyLayout "optional", filtering by document', async () => {

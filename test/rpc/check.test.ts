@@ -48,7 +48,7 @@ describe('rpc: Check of FlowLogCollector', () => {
 
   it('reports an unknown property and missing required properties', async () => {
     expect((await fx().check('bad', { target: fx().ids.vpc, storageBucket: 'bucket-c', colour: 'red' })).failures).to.deep.equal([
-      { property: 'colour', reason: 'unknown property; allowed: target, storageBucket, name, active, resourceGroup, tags' },
+      { property: 'colour', reason: 'unknown property; allowed: target, storageBucket, name, active, resourceGroup, tags, accessTags' },
     ]);
     expect((await fx().check('bad', {})).failures).to.deep.equal([
       { property: 'target', reason: 'is required' },
@@ -59,7 +59,7 @@ describe('rpc: Check of FlowLogCollector', () => {
   it('fails on target when no such resource exists in the region (by id and by a CRN of another account)', async () => {
     const missing = 'r006-00000000-0000-0000-0000-000000000000';
     expect((await fx().check('web', { target: missing, storageBucket: 'bucket-c' })).failures).to.deep.equal([
-      { property: 'target', reason: `no VPC, subnet, instance, network interface, virtual network interface or network attachment "${missing}" exists in this region` },
+      { property: 'target', reason: `no VPC, subnet, instance, network interface, virtual network interface or network attachment "${missing}" exists in region us-south, the provider's region` },
     ]);
     const foreign = fx().ids.vpcCrn.replace(/a\/[0-9a-f]+::/, 'a/00000000000000000000000000000000::');
     const res = await fx().check('web', { target: foreign, storageBucket: 'bucket-c' });

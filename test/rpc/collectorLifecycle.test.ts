@@ -18,6 +18,7 @@ function expectedOutputs(st: any, inputs: Record<string, any>, targetType: Targe
     resourceGroup: st.resource_group.id,
     resourceGroupName: st.resource_group.name,
     tags: [],
+    accessTags: [],
     crn: st.crn,
     href: st.href,
     lifecycleState: st.lifecycle_state,
@@ -72,6 +73,20 @@ describe('rpc: FlowLogCollector create, update, replace, tags, delete', () => {
     }
   });
 
+  it('waits on lifecycle_state only when it must: a create whose answer is already stable sends no poll', async () => {
+    const f = fx();
+    const { inputs } = await f.check('flows', { target: f.ids.subnet1, storageBucket: 'bucket-c', name: 'flows' });
+    // The POST's answer is lost; the retried create looks the target up and finds the collector, stable by then.
+    expect((await f.emulator.control('POST', '/faults', { method: 'POST', path: '/v1/flow_log_collectors', kind: 'lost-response', count: 1 })).status).to.equal(201);
+    await f.clearRequests();
+    const { id, outputs } = await f.create('flows', inputs);
+    expect(outputs.lifecycleState).to.equal('stable');
+    const counts = await f.requestCounts();
+    expect(counts['POST /v1/flow_log_collectors']).to.equal(1);
+    expect(counts['GET /v1/flow_log_collectors/{id}'] ?? 0, 'polls of the collector').to.equal(0);
+    expect((await f.state()).collectors.map((c: any) => c.id)).to.deep.equal([id]);
+  });
+
   it('creates in a given resource group, and inactive (suspended) when active is false', async () => {
     const f = fx();
     const { id, outputs } = await f.provision('quiet', { target: f.ids.subnet2, storageBucket: 'bucket-e', resourceGroup: f.ids.networkGroup, active: false, name: 'quiet' });
@@ -85,14 +100,24 @@ describe('rpc: FlowLogCollector create, update, replace, tags, delete', () => {
     expect(outputs).to.deep.equal(expectedOutputs(st, { target: f.ids.subnet2 }, 'subnet', f.ids.vpc, coverage, { resourceGroupName: 'network', lifecycleState: 'suspended', active: false, name: 'quiet' }));
   });
 
-  it('keeps secret inputs secret in the outputs derived from them', async () => {
+  it('keeps secret inputs secret in the outputs derived from them, in every answer the engine stores (Create, Update, Read)', async () => {
     const f = fx();
-    const { outputs } = await f.provision('hidden', { target: secret(f.ids.subnet1), storageBucket: secret('bucket-c'), name: 'hidden' });
-    expect(outputs.storageBucket).to.deep.equal(secret('bucket-c'));
-    expect(outputs.target).to.deep.equal(secret(f.ids.subnet1));
-    expect(outputs.targetType).to.deep.equal(secret('subnet'));
-    expect(outputs.vpc).to.deep.equal(secret(f.ids.vpc));
-    expect(outputs.name).to.equal('hidden');
+    const { id, inputs, outputs } = await f.provision('hidden', { target: secret(f.ids.subnet1), storageBucket: secret('bucket-c'), name: 'hidden' });
+    const hidden = (o: Record<string, any>, what: string) => {
+      expect(o.storageBucket, what).to.deep.equal(secret('bucket-c'));
+      expect(o.target, what).to.deep.equal(secret(f.ids.subnet1));
+      expect(o.targetType, what).to.deep.equal(secret('subnet'));
+      expect(o.vpc, what).to.deep.equal(secret(f.ids.vpc));
+      expect(o.coverage, what).to.have.property('value');
+      expect(o.name, what).to.equal('hidden');
+    };
+    hidden(outputs, 'create');
+    const renamed = await f.check('hidden', { target: secret(f.ids.subnet1), storageBucket: secret('bucket-c'), name: 'hidden-2' }, inputs);
+    const updated = await f.update('hidden', id, outputs, renamed.inputs);
+    hidden({ ...updated, name: 'hidden' }, 'update');
+    const read = await f.read('hidden', id, updated, renamed.inputs);
+    hidden({ ...read.outputs, name: 'hidden' }, 'read');
+    expect([read.inputs.target, read.inputs.storageBucket]).to.deep.equal([secret(f.ids.subnet1), secret('bucket-c')]);
   });
 
   describe('Update in place', () => {
@@ -107,7 +132,7 @@ describe('rpc: FlowLogCollector create, update, replace, tags, delete', () => {
         diffs: ['name'],
         detailedDiff: { name: KIND.UPDATE },
         hasDetailedDiff: true,
-        deleteBeforeReplace: false,
+        deleteBeforeReplace: true,
       });
       await f.clearRequests();
       const outputs = await f.update('web', p.id, p.outputs, news.inputs);
@@ -124,7 +149,7 @@ describe('rpc: FlowLogCollector create, update, replace, tags, delete', () => {
       const p = await f.provision('web', { target: f.ids.instance1, storageBucket: 'bucket-c' });
       const off = await f.check('web', { target: f.ids.instance1, storageBucket: 'bucket-c', active: false }, p.inputs);
       const d1 = await f.diff('web', p.id, p.outputs, off.inputs, p.inputs);
-      expect(d1).to.deep.equal({ changes: DIFF.DIFF_SOME, replaces: [], diffs: ['active'], detailedDiff: { active: KIND.UPDATE }, hasDetailedDiff: true, deleteBeforeReplace: false });
+      expect(d1).to.deep.equal({ changes: DIFF.DIFF_SOME, replaces: [], diffs: ['active'], detailedDiff: { active: KIND.UPDATE }, hasDetailedDiff: true, deleteBeforeReplace: true });
       const suspended = await f.update('web', p.id, p.outputs, off.inputs);
       expect(suspended).to.deep.equal({ ...p.outputs, active: false, lifecycleState: 'suspended' });
       let st = await f.collectorInState(p.id);
@@ -154,14 +179,16 @@ describe('rpc: FlowLogCollector create, update, replace, tags, delete', () => {
   });
 
   describe('Replace', () => {
-    const replaceCases: Array<[string, (f: Fixture) => Record<string, unknown>, string, boolean]> = [
-      ['the bucket', (f) => ({ target: f.ids.vpc, storageBucket: 'bucket-e', name: 'web' }), 'storageBucket', true],
-      ['the target, same name', (f) => ({ target: f.ids.subnet1, storageBucket: 'bucket-c', name: 'web' }), 'target', true],
-      ['the target and the name', (f) => ({ target: f.ids.subnet1, storageBucket: 'bucket-c', name: 'web-subnet' }), 'target', false],
-      ['the resource group', (f) => ({ target: f.ids.vpc, storageBucket: 'bucket-c', name: 'web', resourceGroup: f.ids.networkGroup }), 'resourceGroup', true],
+    // Every replacement deletes first: a target holds one collector (and a VPC one name), so a create-first one
+    // could only succeed when both change, and the engine also takes the flag for replaceOnChanges.
+    const replaceCases: Array<[string, (f: Fixture) => Record<string, unknown>, string]> = [
+      ['the bucket', (f) => ({ target: f.ids.vpc, storageBucket: 'bucket-e', name: 'web' }), 'storageBucket'],
+      ['the target, same name', (f) => ({ target: f.ids.subnet1, storageBucket: 'bucket-c', name: 'web' }), 'target'],
+      ['the target and the name', (f) => ({ target: f.ids.subnet1, storageBucket: 'bucket-c', name: 'web-subnet' }), 'target'],
+      ['the resource group', (f) => ({ target: f.ids.vpc, storageBucket: 'bucket-c', name: 'web', resourceGroup: f.ids.networkGroup }), 'resourceGroup'],
     ];
-    for (const [what, news, key, deleteFirst] of replaceCases) {
-      it(`a change of ${what}: UPDATE_REPLACE on ${key}, deleteBeforeReplace ${deleteFirst}`, async () => {
+    for (const [what, news, key] of replaceCases) {
+      it(`a change of ${what}: UPDATE_REPLACE on ${key}, deleteBeforeReplace true`, async () => {
         const f = fx();
         const p = await f.provision('web', { target: f.ids.vpc, storageBucket: 'bucket-c', name: 'web' });
         const checked = await f.check('web', news(f), p.inputs);
@@ -174,7 +201,7 @@ describe('rpc: FlowLogCollector create, update, replace, tags, delete', () => {
           diffs: Object.keys(changed),
           detailedDiff: changed,
           hasDetailedDiff: true,
-          deleteBeforeReplace: deleteFirst,
+          deleteBeforeReplace: true,
         });
       });
     }
@@ -189,7 +216,7 @@ describe('rpc: FlowLogCollector create, update, replace, tags, delete', () => {
       expect(next.id).to.not.equal(p.id);
     });
 
-    it('the engine replaces a target and name change create-first: Create, then Delete of the old one', async () => {
+    it('with the resource option deleteBeforeReplace: false, a target and name change still replaces create-first: Create, then Delete', async () => {
       const f = fx();
       const p = await f.provision('web', { target: f.ids.vpc, storageBucket: 'bucket-c', name: 'web' });
       const next = await f.provision('web', { target: f.ids.subnet1, storageBucket: 'bucket-c', name: 'web-subnet' });
@@ -208,7 +235,7 @@ describe('rpc: FlowLogCollector create, update, replace, tags, delete', () => {
 
     const retag = await f.check('web', { target: f.ids.vpc, storageBucket: 'bucket-c', name: 'web', tags: ['env:prod', 'team:net'] }, p.inputs);
     const d = await f.diff('web', p.id, p.outputs, retag.inputs, p.inputs);
-    expect(d).to.deep.equal({ changes: DIFF.DIFF_SOME, replaces: [], diffs: ['tags'], detailedDiff: { tags: KIND.UPDATE }, hasDetailedDiff: true, deleteBeforeReplace: false });
+    expect(d).to.deep.equal({ changes: DIFF.DIFF_SOME, replaces: [], diffs: ['tags'], detailedDiff: { tags: KIND.UPDATE }, hasDetailedDiff: true, deleteBeforeReplace: true });
     await f.clearRequests();
     const retagged = await f.update('web', p.id, p.outputs, retag.inputs);
     expect(retagged.tags).to.deep.equal(['env:prod', 'team:net']);

@@ -7,13 +7,6 @@ import { PluginProcess, requests, secret } from './support/plugin';
 
 const ROOT = resolve(__dirname, '../../..');
 const REGIONS = 'au-syd, br-sao, ca-mon, ca-tor, eu-de, eu-es, eu-gb, in-che, jp-osa, jp-tok, us-east, us-south';
-const PUBLIC_DEFAULTS = {
-  region: 'us-south',
-  vpcEndpoint: 'https://us-south.iaas.cloud.ibm.com',
-  iamEndpoint: 'https://iam.cloud.ibm.com',
-  taggingEndpoint: 'https://tags.global-search-tagging.cloud.ibm.com',
-  private: false,
-};
 
 describe('rpc: plugin info, schema and provider config (no config env vars)', () => {
   const fx = useFixture({ configure: false });
@@ -41,8 +34,8 @@ describe('rpc: plugin info, schema and provider config (no config env vars)', ()
         reason: 'no IBM Cloud API key: set it with `pulumi config set --secret ibmflowlogs:apiKey <value>` or the environment variable IBMCLOUD_API_KEY or IC_API_KEY',
       },
     ]);
-    // The other keys still get their defaults, so the engine shows one problem, not six.
-    expect(inputs).to.deep.equal(PUBLIC_DEFAULTS);
+    // Defaults and environment fallbacks are Configure's business: the inputs the engine stores hold only the config.
+    expect(inputs).to.deep.equal({});
   });
 
   it('CheckConfig refuses a region that is not a VPC region and lists the regions', async () => {
@@ -53,18 +46,10 @@ describe('rpc: plugin info, schema and provider config (no config env vars)', ()
   it('CheckConfig coerces strings and JSON text, accepts namespaced keys, wraps the API key secret', async () => {
     const { inputs, failures } = await fx().checkConfig({ 'ibmflowlogs:region': '"eu-de"', private: 'true', apiKey: '"k-123456789"' });
     expect(failures).to.deep.equal([]);
-    expect(inputs).to.deep.equal({
-      region: 'eu-de',
-      apiKey: secret('k-123456789'),
-      vpcEndpoint: 'https://eu-de.private.iaas.cloud.ibm.com',
-      iamEndpoint: 'https://private.iam.cloud.ibm.com',
-      taggingEndpoint: 'https://tags.private.global-search-tagging.cloud.ibm.com',
-      private: true,
-    });
-    const json = await fx().checkConfig({ apiKey: secret('k-123456789'), private: 'false', region: 'jp-tok' });
+    expect(inputs).to.deep.equal({ region: 'eu-de', apiKey: secret('k-123456789'), private: true });
+    const json = await fx().checkConfig({ apiKey: secret('k-123456789'), private: 'false', region: 'jp-tok', vpcEndpoint: '"https://example.test/v1/"' });
     expect(json.failures).to.deep.equal([]);
-    expect(json.inputs.private).to.equal(false);
-    expect(json.inputs.vpcEndpoint).to.equal('https://jp-tok.iaas.cloud.ibm.com');
+    expect(json.inputs).to.deep.equal({ apiKey: secret('k-123456789'), private: false, region: 'jp-tok', vpcEndpoint: 'https://example.test' });
   });
 
   it('CheckConfig reports every bad value at once, each with its key', async () => {
@@ -86,7 +71,7 @@ describe('rpc: plugin info, schema and provider config (no config env vars)', ()
     expect(ret.collectors.map((c: any) => [c.id, c.name])).to.deep.equal([[made.id, 'by-hand']]);
   });
 
-  it('DiffConfig: a region change replaces the provider', async () => {
+  it('DiffConfig: a region change replaces the provider (collectors are regional); the endpoints it moves do not', async () => {
     const f = fx();
     const e = f.endpoints;
     const base = { apiKey: secret(e.apiKey), vpcEndpoint: e.vpcEndpoint, iamEndpoint: e.iamEndpoint, taggingEndpoint: e.taggingEndpoint };
@@ -99,11 +84,47 @@ describe('rpc: plugin info, schema and provider config (no config env vars)', ()
     expect(res.getHasdetaileddiff()).to.equal(true);
     expect(res.getDetaileddiffMap().get('region').getKind()).to.equal(KIND.UPDATE_REPLACE);
 
-    // With default endpoints, the region also moves the VPC endpoint: both replace.
+    // With default endpoints, the region also moves the VPC endpoint: a change, but only the region replaces.
     const o2 = (await f.checkConfig({ apiKey: secret('k-123456789'), region: 'us-south' })).inputs;
     const n2 = (await f.checkConfig({ apiKey: secret('k-123456789'), region: 'eu-gb' })).inputs;
     const res2 = await f.plugin.call('diffConfig', requests.diffConfig(o2, n2));
-    expect(res2.getReplacesList()).to.deep.equal(['region', 'vpcEndpoint']);
+    expect(res2.getReplacesList()).to.deep.equal(['region']);
+    expect(res2.getDiffsList()).to.deep.equal(['region', 'vpcEndpoint']);
+    expect(res2.getDetaileddiffMap().get('vpcEndpoint').getKind()).to.equal(KIND.UPDATE);
+  });
+
+  it('DiffConfig: endpoint, private and tagging changes update the provider in place, never replacing it', async () => {
+    const f = fx();
+    const e = f.endpoints;
+    const olds = (await f.checkConfig({ apiKey: secret(e.apiKey), vpcEndpoint: e.vpcEndpoint, iamEndpoint: e.iamEndpoint, taggingEndpoint: e.taggingEndpoint })).inputs;
+    const local = (url: string) => url.replace('127.0.0.1', 'localhost');
+    const cases: Array<[string, Record<string, unknown>, string[]]> = [
+      ['127.0.0.1 → localhost', { ...olds, vpcEndpoint: local(e.vpcEndpoint), iamEndpoint: local(e.iamEndpoint), taggingEndpoint: local(e.taggingEndpoint) }, ['vpcEndpoint', 'iamEndpoint', 'taggingEndpoint']],
+      ['private endpoints', { apiKey: secret(e.apiKey), private: 'true' }, ['vpcEndpoint', 'iamEndpoint', 'taggingEndpoint', 'private']],
+    ];
+    for (const [what, news, changed] of cases) {
+      const res = await f.plugin.call('diffConfig', requests.diffConfig(olds, (await f.checkConfig(news)).inputs));
+      expect(res.getReplacesList(), what).to.deep.equal([]);
+      expect(res.getDiffsList(), what).to.deep.equal(changed);
+      expect(changed.map((k) => res.getDetaileddiffMap().get(k).getKind()), what).to.deep.equal(changed.map(() => KIND.UPDATE));
+    }
+  });
+
+  it('Configure with only variables (older engines: `ibmflowlogs:config:<key>`, secrets unwrapped) configures a working provider', async () => {
+    const f = fx();
+    const e = f.endpoints;
+    // pulumi/pulumi sdk/go/common/resource/plugin/provider_plugin.go Configure: every value a string under <pkg>:config:<key>.
+    const req = new provider.ConfigureRequest();
+    for (const [key, value] of Object.entries({ apiKey: e.apiKey, vpcEndpoint: e.vpcEndpoint, iamEndpoint: e.iamEndpoint, taggingEndpoint: e.taggingEndpoint, private: 'false' })) {
+      req.getVariablesMap().set(`ibmflowlogs:config:${key}`, value);
+    }
+    req.setAcceptsecrets(true);
+    const res = await f.plugin.call('configure', req);
+    expect([res.getAcceptsecrets(), res.getSupportspreview(), res.getSupportsAutonamingConfiguration()]).to.deep.equal([true, true, true]);
+    const made = await f.emulator.createCollector({ target: { id: f.ids.vpc }, storage_bucket: { name: 'bucket-c' }, name: 'by-hand' });
+    const { ret, failures } = await f.invoke(COLLECTORS_FN, {});
+    expect(failures).to.deep.equal([]);
+    expect(ret.collectors.map((c: any) => c.id)).to.deep.equal([made.id]);
   });
 
   it('DiffConfig: an API key rotation is a change that does not replace; no change is DIFF_NONE', async () => {
@@ -134,19 +155,12 @@ describe('rpc: provider config from the environment', () => {
     }),
   });
 
-  it('CheckConfig with empty config takes every value from IBMCLOUD_* and the result configures a working provider', async () => {
+  it('CheckConfig with empty config passes on the IBMCLOUD_* values, writes none of them, and Configure takes them', async () => {
     const f = fx();
-    const e = f.endpoints;
     const { inputs, failures } = await f.checkConfig({});
     expect(failures).to.deep.equal([]);
-    expect(inputs).to.deep.equal({
-      region: 'us-south',
-      apiKey: secret(e.apiKey),
-      vpcEndpoint: e.vpcEndpoint,
-      iamEndpoint: e.iamEndpoint,
-      taggingEndpoint: e.taggingEndpoint,
-      private: false,
-    });
+    // Nothing of this machine's environment (least of all its API key) goes into the inputs the engine stores.
+    expect(inputs).to.deep.equal({});
     await f.plugin.call('configure', requests.configure(inputs));
     const { ret, failures: invokeFailures } = await f.invoke(COLLECTORS_FN, {});
     expect(invokeFailures).to.deep.equal([]);
@@ -155,19 +169,22 @@ describe('rpc: provider config from the environment', () => {
 
   it('config wins over the environment', async () => {
     const { inputs } = await fx().checkConfig({ region: 'eu-de', vpcEndpoint: 'https://example.test/v1/' });
-    expect(inputs.region).to.equal('eu-de');
-    expect(inputs.vpcEndpoint).to.equal('https://example.test');
+    expect(inputs).to.deep.equal({ region: 'eu-de', vpcEndpoint: 'https://example.test' });
   });
 
-  it('IC_API_KEY and IC_REGION are the second fallbacks', async () => {
-    const plugin = await PluginProcess.launch(undefined, hermeticEnv({ IC_API_KEY: 'ic-key-123456789', IC_REGION: 'ca-tor' }));
+  it('IC_API_KEY and IC_REGION are the second fallbacks: Configure authenticates with the one and names the other', async () => {
+    const e = fx().endpoints;
+    const plugin = await PluginProcess.launch(undefined, hermeticEnv({ IC_API_KEY: e.apiKey, IC_REGION: 'ca-tor', IBMCLOUD_IS_NG_API_ENDPOINT: e.vpcEndpoint, IBMCLOUD_IAM_API_ENDPOINT: e.iamEndpoint }));
     try {
       const res = await plugin.call('checkConfig', requests.checkConfig({}));
       expect(res.getFailuresList()).to.have.length(0);
-      const inputs = res.getInputs().toJavaScript();
-      expect(inputs.apiKey).to.deep.equal(secret('ic-key-123456789'));
-      expect(inputs.region).to.equal('ca-tor');
-      expect(inputs.vpcEndpoint).to.equal('https://ca-tor.iaas.cloud.ibm.com');
+      await plugin.call('configure', requests.configure(res.getInputs().toJavaScript()));
+      // The key works (a Check that looks the target up needs a token), and the region in the answer is IC_REGION's.
+      const missing = 'r006-00000000-0000-0000-0000-000000000000';
+      const check = await plugin.call('check', requests.check('web', { target: missing, storageBucket: 'bucket-c' }));
+      expect(check.getFailuresList().map((x: any) => x.getReason())).to.deep.equal([
+        `no VPC, subnet, instance, network interface, virtual network interface or network attachment "${missing}" exists in region ca-tor, the provider's region`,
+      ]);
     } finally {
       await plugin.stop();
     }

@@ -139,7 +139,8 @@ describe('rpc: coverage, precedence warnings and getCoverage', () => {
     const news = { target: f.ids.subnet1, storageBucket: 'bucket-c', name: 'web-subnet' };
     const checked = await f.check('web', news, p.inputs);
     const d = await f.diff('web', p.id, p.outputs, checked.inputs, p.inputs);
-    expect([d.replaces, d.deleteBeforeReplace]).to.deep.equal([['target'], false]);
+    // Every Diff asks for delete-first: a target holds one collector.
+    expect([d.replaces, d.deleteBeforeReplace]).to.deep.equal([['target'], true]);
     const left = (await seededInterfaces(f)).filter((i) => i.subnetId !== f.ids.subnet1);
     const again = await f.check('web', news, {});
     expect(again.failures).to.deep.equal([]);
@@ -296,10 +297,10 @@ describe('rpc: coverage, precedence warnings and getCoverage', () => {
             { property: 'collectors[3].storageBucket', reason: 'is required' },
           ],
         ],
-        [{ vpc: missing }, [{ property: 'vpc', reason: `no VPC "${missing}" exists in this region` }]],
+        [{ vpc: missing }, [{ property: 'vpc', reason: `no VPC "${missing}" exists in region us-south, the provider's region` }]],
         [
           { vpc: f.ids.vpc, collectors: [{ name: 'ok', target: f.ids.subnet1, storageBucket: 'bucket-c' }, { name: 'gone', target: missing, storageBucket: 'bucket-c' }] },
-          [{ property: 'collectors[1].target', reason: `no VPC, subnet, instance, network interface, virtual network interface or network attachment "${missing}" exists in this region` }],
+          [{ property: 'collectors[1].target', reason: `no VPC, subnet, instance, network interface, virtual network interface or network attachment "${missing}" exists in region us-south, the provider's region` }],
         ],
       ];
       for (const [args, expected] of cases) {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { grpc } from '../../provider/src/rpc/stubs';
 import { eventually, initFailureOf, rpcError, useFixture } from './support/fixture';
-import { requests } from './support/plugin';
+import { requests, secret } from './support/plugin';
 
 const INIT_FAILED_TYPE = 'type.googleapis.com/pulumirpc.ErrorResourceInitFailed';
 
@@ -24,6 +24,31 @@ describe('rpc: failures of Create', () => {
     const detail = initFailureOf(error)!;
     expect(detail).to.deep.include({ typeUrl: INIT_FAILED_TYPE, id: st.id, message: error.details, reasons: [error.details] });
     expect(detail.properties).to.deep.include({ name: 'stuck', crn: st.crn, lifecycleState: 'pending', target: f.ids.vpc, storageBucket: 'bucket-c' });
+  });
+
+  it('a partial failure keeps secret inputs secret in the properties the engine stores, and in what derives from them', async () => {
+    const f = fx();
+    // pulumi/pulumi pkg/resource/deploy/step.go CreateStep.Apply stores ErrorResourceInitFailed.properties as the
+    // resource's outputs; with acceptSecrets the engine marks nothing secret itself (provider_plugin.go annotates
+    // only for providers that do not accept secrets).
+    await f.emulator.control('POST', '/lifecycle', { outcome: 'failed' });
+    const { inputs, failures } = await f.check('hidden', { target: secret(f.ids.subnet1), storageBucket: secret('bucket-c'), name: 'hidden', tags: ['env:dev'] });
+    expect(failures).to.deep.equal([]);
+    const error = await rpcError(f.create('hidden', inputs, { timeout: 30 }));
+    const [st] = (await f.state()).collectors;
+    const detail = initFailureOf(error)!;
+    expect(detail.id).to.equal(st.id);
+    expect(detail.properties).to.deep.include({
+      target: secret(f.ids.subnet1),
+      targetType: secret('subnet'),
+      vpc: secret(f.ids.vpc),
+      coverage: secret([]),
+      storageBucket: secret('bucket-c'),
+      name: 'hidden',
+      lifecycleState: 'failed',
+      tags: ['env:dev'],
+    });
+    expect(JSON.stringify(error.details)).to.not.contain('bucket-c');
   });
 
   it('a collector that ends failed reports init-failed with its id and a message saying failed', async () => {

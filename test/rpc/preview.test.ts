@@ -35,6 +35,7 @@ describe('rpc: preview', () => {
       resourceGroup: UNKNOWN,
       resourceGroupName: UNKNOWN,
       tags: ['env:dev'],
+      accessTags: [],
       crn: UNKNOWN,
       href: UNKNOWN,
       lifecycleState: UNKNOWN,

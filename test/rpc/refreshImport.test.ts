@@ -1,10 +1,13 @@
 import { expect } from 'chai';
 import { coverageRows, under } from './support/coverage';
-import { DIFF, KIND, useFixture } from './support/fixture';
+import { DIFF, KIND, rpcError, useFixture } from './support/fixture';
 
 /**
- * Refresh: Read(id, state, inputs), then Diff with inverted polarity (read state as olds, pre-refresh inputs as news).
- * Import: Read(id only) → Check(program inputs, read inputs) → Diff(checked inputs, read state).
+ * Refresh (pulumi/pulumi pkg/resource/deploy/step.go RefreshStep.Apply): Read(id, state, inputs), then Diff with
+ * inverted polarity: the read state and inputs as olds and old inputs, the pre-refresh inputs as news, and the
+ * resource's ignoreChanges passed along unapplied (step_generator.go diffResource).
+ * Import (step.go ImportStep.Apply, step_generator.go continueStepsFromImport): Read(id only) → Check(program inputs,
+ * read inputs) → Diff(checked inputs, read state), which must be empty.
  */
 describe('rpc: refresh and import', () => {
   const fx = useFixture();
@@ -48,7 +51,7 @@ describe('rpc: refresh and import', () => {
         diffs: ['active'],
         detailedDiff: { active: KIND.UPDATE },
         hasDetailedDiff: true,
-        deleteBeforeReplace: false,
+        deleteBeforeReplace: true,
       });
       // And the next `pulumi up` (program still says active) resumes it in place.
       const next = await f.check('web', { target: f.ids.instance1, storageBucket: 'bucket-c' }, read.inputs);
@@ -76,6 +79,35 @@ describe('rpc: refresh and import', () => {
     });
   });
 
+  describe('refresh with ignoreChanges', () => {
+    it('drift in ignored properties is no diff; drift in the others still is', async () => {
+      const f = fx();
+      const p = await f.provision('web', { target: f.ids.vpc, storageBucket: 'bucket-c', name: 'web', tags: ['env:dev'] });
+      // Out of band: a rename, a new tag, and a suspend.
+      expect((await f.emulator.vpc('PATCH', `/v1/flow_log_collectors/${p.id}`, { body: { name: 'renamed', active: false } })).status).to.equal(200);
+      const token = await f.emulator.accessToken();
+      await f.emulator.raw('POST', `${f.endpoints.taggingEndpoint}/v3/tags/attach?tag_type=user`, {
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ resources: [{ resource_id: p.outputs.crn }], tag_names: ['owner:ops'] }),
+      });
+      const read = await f.read('web', p.id, p.outputs, p.inputs);
+      const refreshDiff = (ignoreChanges: string[]) => f.diff('web', p.id, read.outputs, p.inputs, read.inputs, ignoreChanges);
+
+      expect((await refreshDiff([])).detailedDiff).to.deep.equal({ name: KIND.UPDATE, active: KIND.UPDATE, tags: KIND.UPDATE });
+      expect((await refreshDiff(['tags'])).detailedDiff).to.deep.equal({ name: KIND.UPDATE, active: KIND.UPDATE });
+      expect((await refreshDiff(['tags[1]', 'name'])).detailedDiff).to.deep.equal({ active: KIND.UPDATE });
+      const none = await refreshDiff(['tags', 'name', 'active']);
+      expect([none.changes, none.detailedDiff, none.diffs]).to.deep.equal([DIFF.DIFF_NONE, {}, []]);
+    });
+
+    it('a malformed ignoreChanges path is refused with the path and what is wrong', async () => {
+      const f = fx();
+      const p = await f.provision('web', { target: f.ids.vpc, storageBucket: 'bucket-c', name: 'web' });
+      const error = await rpcError(f.diff('web', p.id, p.outputs, p.inputs, p.inputs, ['tags[x']));
+      expect(error.details).to.equal('"tags[x" is not a property path: an index has no closing "]"');
+    });
+  });
+
   describe('import by id alone', () => {
     it('Read(id) returns inputs; Check(program, read inputs) then Diff(checked, read state) is DIFF_NONE', async () => {
       const f = fx();
@@ -92,6 +124,7 @@ describe('rpc: refresh and import', () => {
         resourceGroup: f.ids.defaultGroup,
         resourceGroupName: 'default',
         tags: [],
+        accessTags: [],
         crn: st.crn,
         href: st.href,
         lifecycleState: 'stable',

@@ -3,6 +3,7 @@ import { startEmulator, type RunningEmulator } from '../../emulator/src';
 import { EngineServer } from '../../provider/src/runner/engineServer';
 import { PluginProcess, requests, secret, SIG, SECRET_SIG } from './support/plugin';
 import { EmulatorClient } from '../support/emulator';
+import { useFixture } from './support/fixture';
 
 /**
  * The secret sweep: a whole provider session (config, check, create, read, update, diff, invoke, delete and failing
@@ -104,5 +105,26 @@ describe('rpc: no secret leaves the plugin except inside a secret wrapper', func
       expect(haystack.includes(value), `${label} leaked`).to.equal(false);
     }
     expect(haystack, 'no JWT-shaped token anywhere').to.not.match(/eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\./);
+  });
+});
+
+describe('rpc: an engine that does not accept secrets (ConfigureRequest.acceptSecrets false)', () => {
+  const fx = useFixture({ configure: false });
+
+  it('gets no secret wrapper in any answer, and is told the provider does not accept them either', async () => {
+    const f = fx();
+    const e = f.endpoints;
+    // Older engines (pulumi/pulumi sdk/go/common/resource/plugin/provider_plugin.go): they send acceptSecrets false and,
+    // once the provider answers false, strip secrets from requests and copy secretness back onto outputs by key.
+    const req = requests.configure({ apiKey: e.apiKey, vpcEndpoint: e.vpcEndpoint, iamEndpoint: e.iamEndpoint, taggingEndpoint: e.taggingEndpoint });
+    req.setAcceptsecrets(false);
+    const res = await f.plugin.call('configure', req);
+    expect(res.getAcceptsecrets()).to.equal(false);
+    const checked = await f.check('web', { target: secret(f.ids.vpc), storageBucket: 'bucket-c', name: 'web' });
+    expect(checked.inputs.target).to.equal(f.ids.vpc);
+    const created = await f.create('web', { ...checked.inputs, target: secret(f.ids.vpc) });
+    const read = await f.read('web', created.id, { ...created.outputs, target: secret(f.ids.vpc) }, checked.inputs);
+    for (const answer of [checked.inputs, created.outputs, read.outputs, read.inputs]) expect(JSON.stringify(answer)).to.not.contain(SECRET_SIG);
+    expect([created.outputs.target, created.outputs.vpc]).to.deep.equal([f.ids.vpc, f.ids.vpc]);
   });
 });

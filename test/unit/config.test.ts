@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { OUTPUT_VALUE_SIG, PObject, PValue, SECRET_SIG, SIG_KEY, Secret, UNKNOWN, UNKNOWN_SENTINELS, containsUnknown, decodeObject, encodeObject, unwrap } from '../../provider/src/rpc/codec';
-import { CONFIG_KEYS, ConfigError, ProviderConfig, VPC_REGIONS, checkConfig, diffConfig, isSecretKey, resolveConfig } from '../../provider/src/rpc/config';
+import { CONFIG_KEYS, ConfigError, ProviderConfig, VPC_REGIONS, checkConfig, diffConfig, isSecretKey, resolveConfig } from '../../provider/src/config';
 
 const PUBLIC_DEFAULTS = {
   region: 'us-south',
@@ -16,30 +16,31 @@ const MISSING_API_KEY =
   'no IBM Cloud API key: set it with `pulumi config set --secret ibmflowlogs:apiKey <value>` or the environment variable IBMCLOUD_API_KEY or IC_API_KEY';
 
 describe('config: checkConfig (table)', () => {
-  it('applies every default and wraps an API key from IBMCLOUD_API_KEY as secret', () => {
-    expect(checkConfig({}, { IBMCLOUD_API_KEY: 'env-key' })).to.deep.equal({
-      inputs: { ...PUBLIC_DEFAULTS, apiKey: new Secret('env-key') },
-      failures: [],
-    });
+  it('returns only what the configuration sets: environment fallbacks and defaults count for the checks, not for the inputs', () => {
+    // The engine stores these inputs in the stack's state: an API key from IBMCLOUD_API_KEY must not land there, and
+    // a default must not make a diff against a machine whose environment sets the same value.
+    expect(checkConfig({}, { IBMCLOUD_API_KEY: 'env-key', IBMCLOUD_REGION: 'eu-de' })).to.deep.equal({ inputs: {}, failures: [] });
+    expect(checkConfig({ apiKey: 'k', private: 'false' }, {})).to.deep.equal({ inputs: { apiKey: new Secret('k'), private: false }, failures: [] });
+    expect(resolveConfig({}, { IBMCLOUD_API_KEY: 'env-key' })).to.deep.equal({ ...PUBLIC_DEFAULTS, apiKey: 'env-key' });
   });
 
   it('reports a missing API key naming the config key and both environment variables', () => {
-    expect(checkConfig({}, {})).to.deep.equal({ inputs: PUBLIC_DEFAULTS, failures: [{ property: 'apiKey', reason: MISSING_API_KEY }] });
+    expect(checkConfig({}, {})).to.deep.equal({ inputs: {}, failures: [{ property: 'apiKey', reason: MISSING_API_KEY }] });
     expect(checkConfig({ apiKey: '' }, { IBMCLOUD_API_KEY: '' }).failures).to.deep.equal([{ property: 'apiKey', reason: MISSING_API_KEY }]);
   });
 
   it('takes environment fallbacks in order, and config over environment', () => {
-    expect(checkConfig({}, { IC_API_KEY: 'ic', IC_REGION: 'eu-de' }).inputs).to.deep.include({ apiKey: new Secret('ic'), region: 'eu-de', vpcEndpoint: 'https://eu-de.iaas.cloud.ibm.com' });
-    expect(checkConfig({}, { IBMCLOUD_API_KEY: 'ibm', IC_API_KEY: 'ic', IBMCLOUD_REGION: 'jp-tok', IC_REGION: 'eu-de' }).inputs).to.deep.include({ apiKey: new Secret('ibm'), region: 'jp-tok' });
-    expect(checkConfig({ apiKey: 'cfg', region: 'ca-tor' }, { IBMCLOUD_API_KEY: 'ibm', IBMCLOUD_REGION: 'jp-tok' }).inputs).to.deep.include({ apiKey: new Secret('cfg'), region: 'ca-tor' });
+    expect(resolveConfig({}, { IC_API_KEY: 'ic', IC_REGION: 'eu-de' })).to.deep.include({ apiKey: 'ic', region: 'eu-de', vpcEndpoint: 'https://eu-de.iaas.cloud.ibm.com' });
+    expect(resolveConfig({}, { IBMCLOUD_API_KEY: 'ibm', IC_API_KEY: 'ic', IBMCLOUD_REGION: 'jp-tok', IC_REGION: 'eu-de' })).to.deep.include({ apiKey: 'ibm', region: 'jp-tok' });
+    expect(resolveConfig({ apiKey: 'cfg', region: 'ca-tor' }, { IBMCLOUD_API_KEY: 'ibm', IBMCLOUD_REGION: 'jp-tok' })).to.deep.include({ apiKey: 'cfg', region: 'ca-tor' });
     expect(
-      checkConfig({ apiKey: 'k' }, { IBMCLOUD_IS_NG_API_ENDPOINT: 'http://127.0.0.1:8080/v1', IBMCLOUD_IAM_API_ENDPOINT: 'http://127.0.0.1:8080/', IBMCLOUD_GT_API_ENDPOINT: 'http://127.0.0.1:8081' }).inputs,
+      resolveConfig({ apiKey: 'k' }, { IBMCLOUD_IS_NG_API_ENDPOINT: 'http://127.0.0.1:8080/v1', IBMCLOUD_IAM_API_ENDPOINT: 'http://127.0.0.1:8080/', IBMCLOUD_GT_API_ENDPOINT: 'http://127.0.0.1:8081' }),
     ).to.deep.include({ vpcEndpoint: 'http://127.0.0.1:8080', iamEndpoint: 'http://127.0.0.1:8080', taggingEndpoint: 'http://127.0.0.1:8081' });
   });
 
   it('refuses a region that is not a VPC region, listing the allowed ones', () => {
     expect(checkConfig({ apiKey: 'k', region: 'us-sout' }, {})).to.deep.equal({
-      inputs: { apiKey: new Secret('k'), iamEndpoint: PUBLIC_DEFAULTS.iamEndpoint, taggingEndpoint: PUBLIC_DEFAULTS.taggingEndpoint, private: false },
+      inputs: { apiKey: new Secret('k') },
       failures: [{ property: 'region', reason: `region must be one of IBM Cloud's VPC regions: ${REGIONS}; received "us-sout"` }],
     });
     expect(checkConfig({ apiKey: 'k' }, { IC_REGION: 'mars-1' }).failures).to.deep.equal([
@@ -52,10 +53,12 @@ describe('config: checkConfig (table)', () => {
     for (const flag of [true, 'true', 'TRUE', '"true"', new Secret('true')] as PValue[]) {
       const { inputs, failures } = checkConfig({ apiKey: 'k', region: 'eu-gb', private: flag }, {});
       expect(failures).to.deep.equal([]);
-      // (A secret flag makes the endpoints derived from it secret too, hence unwrap.)
-      expect(unwrap(inputs.vpcEndpoint)).to.equal('https://eu-gb.private.iaas.cloud.ibm.com');
-      expect(unwrap(inputs.iamEndpoint)).to.equal('https://private.iam.cloud.ibm.com');
-      expect(unwrap(inputs.taggingEndpoint)).to.equal('https://tags.private.global-search-tagging.cloud.ibm.com');
+      expect(unwrap(inputs.private)).to.equal(true);
+      expect(resolveConfig(inputs)).to.deep.include({
+        vpcEndpoint: 'https://eu-gb.private.iaas.cloud.ibm.com',
+        iamEndpoint: 'https://private.iam.cloud.ibm.com',
+        taggingEndpoint: 'https://tags.private.global-search-tagging.cloud.ibm.com',
+      });
     }
     expect(checkConfig({ apiKey: 'k', private: 'false' }, {}).inputs.private).to.equal(false);
     expect(checkConfig({ apiKey: 'k', private: 'yes' }, {}).failures).to.deep.equal([{ property: 'private', reason: 'private must be a boolean (true or false); received "yes"' }]);
@@ -63,7 +66,8 @@ describe('config: checkConfig (table)', () => {
 
   it('lets an explicit endpoint win over private defaults, and normalizes trailing slash and /v1', () => {
     const { inputs } = checkConfig({ apiKey: 'k', private: true, vpcEndpoint: 'https://vpc.example.com/base/v1/', iamEndpoint: '"https://iam.example.com/"' }, {});
-    expect(inputs).to.deep.include({ vpcEndpoint: 'https://vpc.example.com/base', iamEndpoint: 'https://iam.example.com', taggingEndpoint: 'https://tags.private.global-search-tagging.cloud.ibm.com' });
+    expect(inputs).to.deep.equal({ apiKey: new Secret('k'), private: true, vpcEndpoint: 'https://vpc.example.com/base', iamEndpoint: 'https://iam.example.com' });
+    expect(resolveConfig(inputs)).to.deep.include({ vpcEndpoint: 'https://vpc.example.com/base', iamEndpoint: 'https://iam.example.com', taggingEndpoint: 'https://tags.private.global-search-tagging.cloud.ibm.com' });
   });
 
   it('refuses endpoints that are not http(s) URLs, saying what was received', () => {
@@ -96,23 +100,14 @@ describe('config: checkConfig (table)', () => {
     expect(failures).to.deep.equal([
       { property: 'vpcEndpoint', reason: 'vpcEndpoint must be an http or https URL without credentials, query or fragment, such as https://us-south.iaas.cloud.ibm.com; received (secret)' },
     ]);
-    // A default derived from a secret region is secret too.
-    expect(checkConfig({ apiKey: 'k', region: new Secret('eu-de') }, {}).inputs.vpcEndpoint).to.deep.equal(new Secret('https://eu-de.iaas.cloud.ibm.com'));
+    // A secret region stays secret, and the endpoint derived from it is not written out at all.
+    expect(checkConfig({ apiKey: 'k', region: new Secret('eu-de') }, {}).inputs).to.deep.equal({ apiKey: new Secret('k'), region: new Secret('eu-de') });
   });
 
   it('accepts bare and namespaced keys and passes the engine\'s own keys through', () => {
     const { inputs, failures } = checkConfig({ 'ibmflowlogs:region': 'in-che', 'ibmflowlogs:config:apiKey': 'k', version: '0.1.0', pluginDownloadURL: 'https://example.com' }, {});
     expect(failures).to.deep.equal([]);
-    expect(inputs).to.deep.equal({
-      version: '0.1.0',
-      pluginDownloadURL: 'https://example.com',
-      region: 'in-che',
-      apiKey: new Secret('k'),
-      vpcEndpoint: 'https://in-che.iaas.cloud.ibm.com',
-      iamEndpoint: PUBLIC_DEFAULTS.iamEndpoint,
-      taggingEndpoint: PUBLIC_DEFAULTS.taggingEndpoint,
-      private: false,
-    });
+    expect(inputs).to.deep.equal({ version: '0.1.0', pluginDownloadURL: 'https://example.com', region: 'in-che', apiKey: new Secret('k') });
   });
 
   it('names an unknown key and lists the allowed ones, suggesting the closest', () => {
@@ -133,25 +128,18 @@ describe('config: checkConfig (table)', () => {
   it('keeps unknowns unknown during preview, and defaults derived from them too', () => {
     const { inputs, failures } = checkConfig({ region: UNKNOWN, apiKey: new Secret(UNKNOWN) }, {});
     expect(failures).to.deep.equal([]);
-    expect(inputs).to.deep.equal({
-      region: UNKNOWN,
-      apiKey: new Secret(UNKNOWN),
-      vpcEndpoint: UNKNOWN,
-      iamEndpoint: PUBLIC_DEFAULTS.iamEndpoint,
-      taggingEndpoint: PUBLIC_DEFAULTS.taggingEndpoint,
-      private: false,
-    });
+    expect(inputs).to.deep.equal({ region: UNKNOWN, apiKey: new Secret(UNKNOWN) });
+    // Configure cannot run on them yet, and says which.
+    expect(() => resolveConfig(inputs)).to.throw(ConfigError, /region is not known yet[\s\S]*apiKey is not known yet[\s\S]*vpcEndpoint is not known yet/);
   });
 
   it('reads COS access only with cosEndpoint, with AWS_* fallbacks, all or nothing', () => {
     const awsEnv = { AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'aws-secret' };
     // Without cosEndpoint, AWS_* variables are someone's AWS credentials: neither read nor stored.
-    expect(checkConfig({ apiKey: 'k' }, awsEnv)).to.deep.equal({ inputs: { ...PUBLIC_DEFAULTS, apiKey: new Secret('k') }, failures: [] });
-    expect(checkConfig({ apiKey: 'k', cosEndpoint: 'http://127.0.0.1:4568/' }, awsEnv).inputs).to.deep.include({
-      cosEndpoint: 'http://127.0.0.1:4568',
-      cosAccessKeyId: 'AKID',
-      cosSecretAccessKey: new Secret('aws-secret'),
-    });
+    expect(checkConfig({ apiKey: 'k' }, awsEnv)).to.deep.equal({ inputs: { apiKey: new Secret('k') }, failures: [] });
+    expect(resolveConfig({ apiKey: 'k' }, awsEnv).cos).to.equal(undefined);
+    expect(checkConfig({ apiKey: 'k', cosEndpoint: 'http://127.0.0.1:4568/' }, awsEnv)).to.deep.equal({ inputs: { apiKey: new Secret('k'), cosEndpoint: 'http://127.0.0.1:4568' }, failures: [] });
+    expect(resolveConfig({ apiKey: 'k', cosEndpoint: 'http://127.0.0.1:4568/' }, awsEnv).cos).to.deep.equal({ endpoint: 'http://127.0.0.1:4568', accessKeyId: 'AKID', secretAccessKey: 'aws-secret' });
     expect(checkConfig({ apiKey: 'k', cosEndpoint: 'http://127.0.0.1:4568' }, {}).failures).to.deep.equal([
       { property: 'cosAccessKeyId', reason: 'cosAccessKeyId is required when cosEndpoint is set (COS HMAC credentials for preview\'s bucket checks); set it with `pulumi config set ibmflowlogs:cosAccessKeyId <value>` or the environment variable AWS_ACCESS_KEY_ID' },
       {
@@ -168,7 +156,7 @@ describe('config: checkConfig (table)', () => {
     const wire = { apiKey: { [SIG_KEY]: SECRET_SIG, value: 'k' }, region: { [SIG_KEY]: OUTPUT_VALUE_SIG, value: 'au-syd' }, private: UNKNOWN_SENTINELS.bool };
     const { inputs, failures } = checkConfig(decodeObject(wire), {});
     expect(failures).to.deep.equal([]);
-    expect(inputs).to.deep.include({ apiKey: new Secret('k'), region: 'au-syd', private: UNKNOWN, vpcEndpoint: UNKNOWN, iamEndpoint: UNKNOWN });
+    expect(inputs).to.deep.equal({ apiKey: new Secret('k'), region: 'au-syd', private: UNKNOWN });
   });
 });
 
@@ -226,28 +214,35 @@ describe('config: diffConfig (table)', () => {
     ['nothing changed', { apiKey: 'k' }, { replaces: [], changes: [] }],
     ['secretness alone is no change', { apiKey: new Secret('k'), region: new Secret('us-south') }, { replaces: [], changes: [] }],
     ['an API key rotation updates in place', { apiKey: 'k2' }, { replaces: [], changes: ['apiKey'] }],
-    ['a region change replaces (and moves the default VPC endpoint)', { apiKey: 'k', region: 'eu-de' }, { replaces: ['region', 'vpcEndpoint'], changes: ['region', 'vpcEndpoint'] }],
-    ['an explicit VPC endpoint replaces', { apiKey: 'k', vpcEndpoint: 'http://127.0.0.1:1' }, { replaces: ['vpcEndpoint'], changes: ['vpcEndpoint'] }],
-    ['an IAM endpoint change replaces', { apiKey: 'k', iamEndpoint: 'http://127.0.0.1:1' }, { replaces: ['iamEndpoint'], changes: ['iamEndpoint'] }],
+    ['a region change replaces (and moves the default VPC endpoint, which alone would not)', { apiKey: 'k', region: 'eu-de' }, { replaces: ['region'], changes: ['region', 'vpcEndpoint'] }],
+    ['a VPC endpoint change updates in place (another route to the same region)', { apiKey: 'k', vpcEndpoint: 'http://127.0.0.1:1' }, { replaces: [], changes: ['vpcEndpoint'] }],
+    ['an IAM endpoint change updates in place', { apiKey: 'k', iamEndpoint: 'http://127.0.0.1:1' }, { replaces: [], changes: ['iamEndpoint'] }],
     ['a tagging endpoint change updates in place', { apiKey: 'k', taggingEndpoint: 'http://127.0.0.1:1' }, { replaces: [], changes: ['taggingEndpoint'] }],
     [
-      'private replaces, with every endpoint it moves',
+      'private updates in place, with every endpoint it moves',
       { apiKey: 'k', private: true },
-      { replaces: ['vpcEndpoint', 'iamEndpoint', 'private'], changes: ['vpcEndpoint', 'iamEndpoint', 'taggingEndpoint', 'private'] },
+      { replaces: [], changes: ['vpcEndpoint', 'iamEndpoint', 'taggingEndpoint', 'private'] },
     ],
     [
       'COS access added or rotated updates in place',
       { apiKey: 'k', cosEndpoint: 'http://c', cosAccessKeyId: 'a', cosSecretAccessKey: new Secret('s') },
       { replaces: [], changes: ['cosEndpoint', 'cosAccessKeyId', 'cosSecretAccessKey'] },
     ],
-    ['an unknown region may change: replaces', { apiKey: 'k', region: UNKNOWN }, { replaces: ['region', 'vpcEndpoint'], changes: ['region', 'vpcEndpoint'] }],
+    ['an unknown region may change: replaces', { apiKey: 'k', region: UNKNOWN }, { replaces: ['region'], changes: ['region', 'vpcEndpoint'] }],
   ];
   for (const [name, news, expected] of cases) {
     it(name, () => expect(diffConfig(base, checkConfig(news, {}).inputs)).to.deep.equal(expected));
   }
 
-  it('compares an old state without defaults by its effective values', () => {
-    expect(diffConfig({ apiKey: new Secret('k') }, base)).to.deep.equal({ replaces: [], changes: [] });
+  it('compares by effective values: an old state with every default spelled out is no change', () => {
+    expect(diffConfig({ ...PUBLIC_DEFAULTS, apiKey: new Secret('k') }, base)).to.deep.equal({ replaces: [], changes: [] });
+  });
+
+  it('evaluates both sides in this machine\'s environment: a value moved between config and environment is no change', () => {
+    const env = { IBMCLOUD_REGION: 'eu-de', IBMCLOUD_IS_NG_API_ENDPOINT: 'http://127.0.0.1:9000/v1/' };
+    expect(diffConfig({ apiKey: 'k', region: 'eu-de', vpcEndpoint: 'http://127.0.0.1:9000' }, { apiKey: 'k' }, env)).to.deep.equal({ replaces: [], changes: [] });
+    // ... and one that the environment does not agree with is a change.
+    expect(diffConfig({ apiKey: 'k', region: 'us-south' }, { apiKey: 'k' }, env)).to.deep.equal({ replaces: ['region'], changes: ['region'] });
   });
 });
 
@@ -366,17 +361,29 @@ describe('config: properties (fast-check)', () => {
     );
   });
 
-  it('is idempotent: checking checked inputs again, without the environment, changes nothing', () => {
+  it('is idempotent: checking checked inputs again in the same environment changes nothing', () => {
     fc.assert(
       fc.property(validNews, validEnv, (n, e) => {
         const first = checkConfig(n, e);
         expect(first.failures).to.deep.equal([]);
-        const second = checkConfig(first.inputs, {});
+        const second = checkConfig(first.inputs, e);
         expect(second).to.deep.equal(first);
-        // Only what may still change (unknowns) differs from itself.
-        expect(diffConfig(first.inputs, second.inputs).changes).to.deep.equal(CONFIG_KEYS.filter((k) => containsUnknown(first.inputs[k])));
+        // Only what may still change (unknowns, and what derives from them) differs from itself.
+        const unknownKeys = CONFIG_KEYS.filter((k) => containsUnknown(first.inputs[k]));
+        const changes = diffConfig(first.inputs, second.inputs, e).changes;
+        if (unknownKeys.length === 0) expect(changes).to.deep.equal([]);
+        else expect(changes).to.include.members(unknownKeys);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('writes nothing of the environment into the inputs: any environment gives the inputs no environment gives', () => {
+    fc.assert(
+      fc.property(news, env, (n, e) => {
+        expect(checkConfig(n, e).inputs).to.deep.equal(checkConfig(n, {}).inputs);
+      }),
+      { numRuns: 1000 },
     );
   });
 

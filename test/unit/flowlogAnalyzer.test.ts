@@ -180,16 +180,18 @@ describe('flow-log analyzer: normal traffic', () => {
     const report = analyze(NORMAL, { expectedInterfaces: ['0727-if-web', '0727-if-client', { id: '0727-if-db', name: 'db-eth0' }] });
     expect(report.findings).to.deep.equal({ asymmetric: [], portScans: [] });
     expect(report.rejected).to.deep.equal({ groups: [], totalGroups: 0 });
-    expect(report.objects).to.deep.equal({ analyzed: 4, failed: 0, empty: 1, skipData: 0, records: 5 });
+    expect(report.objects).to.deep.equal({ analyzed: 4, failed: 0, empty: 1, skipData: 0, records: 5, warned: 0, keyEncodings: { urlEncoded: 0, raw: 0 } });
     expect(report.interfaces).to.deep.equal([
       { interfaceId: '0727-if-client', instanceCrn: CLIENT.instanceCrn, vpcCrn: report.interfaces[0].vpcCrn, collectors: [COLLECTOR_CRN('r006-col-vpc')], ...zero, objects: 2, emptyObjects: 1, flows: 2, accepted: 2, bytes: 62000, packets: 70 },
       { interfaceId: '0727-if-web', instanceCrn: WEB.instanceCrn, vpcCrn: report.interfaces[0].vpcCrn, collectors: [COLLECTOR_CRN('r006-col-vpc')], ...zero, objects: 2, flows: 3, accepted: 3, bytes: 62200, packets: 72 },
     ]);
     expect(report.collectors).to.deep.equal([{ collectorCrn: COLLECTOR_CRN('r006-col-vpc'), interfaces: 2, ...zero, objects: 4, emptyObjects: 1, flows: 5, accepted: 5, bytes: 124200, packets: 142 }]);
+    // The client's HTTPS to the web server is logged at both ends: counted once in totals and top talkers.
     expect(report.topTalkers).to.deep.equal([
-      { initiatorIp: '10.240.1.5', targetIp: '10.240.2.8', bytes: 124000, packets: 140, flows: 4 },
+      { initiatorIp: '10.240.1.5', targetIp: '10.240.2.8', bytes: 62000, packets: 70, flows: 2 },
       { initiatorIp: '10.240.2.8', targetIp: '161.26.0.10', bytes: 200, packets: 2, flows: 1 },
     ]);
+    expect(report.totals).to.deep.equal({ flows: 3, accepted: 3, rejected: 0, bytes: 62200, packets: 72, bothEnds: { pairs: 1, flows: 2, bytes: 62000, packets: 70 } });
     expect(report.silentInterfaces).to.deep.equal([{ id: '0727-if-db', name: 'db-eth0' }]);
   });
 
@@ -203,6 +205,8 @@ describe('flow-log analyzer: normal traffic', () => {
       periodSource: 'range',
       basis: undefined,
       pricePerGb: 0.5,
+      trafficBytes: 62200,
+      projected30DayTrafficBytes: 62200 * 720,
       collectors: [
         {
           collectorCrn: COLLECTOR_CRN('r006-col-vpc'),
@@ -248,7 +252,7 @@ describe('flow-log analyzer: failures, packed documents and order', () => {
       ],
     });
     const report = a.report();
-    expect(report.objects).to.deep.equal({ analyzed: 0, failed: 2, empty: 0, skipData: 0, records: 0 });
+    expect(report.objects).to.deep.equal({ analyzed: 0, failed: 2, empty: 0, skipData: 0, records: 0, warned: 0, keyEncodings: { urlEncoded: 0, raw: 0 } });
     expect(report.failures.map((f) => [f.key, f.kind, f.message])).to.deep.equal([
       ['a.gz', 'document', 'flow_logs[3].target_port: expected an integer 0-65535, received "x" (and 1 more)'],
       ['b.gz', 'gzip', '(document): not a valid gzip stream (incorrect header check)'],

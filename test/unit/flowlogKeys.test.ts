@@ -60,7 +60,7 @@ describe('flow-log keys: builder and parser', () => {
   });
 
   it('parses a real-shaped key back into its parts', () => {
-    expect(parseKey(KEY_TEXT)).to.deep.equal({ ok: true, key: KEY });
+    expect(parseKey(KEY_TEXT)).to.deep.equal({ ok: true, key: KEY, encoding: 'url-encoded' });
   });
 
   it('builds stream ids in ISO-8601 basic UTC form', () => {
@@ -109,7 +109,7 @@ describe('flow-log keys: builder and parser', () => {
           streamId: streamIdOf(s.getTime()),
           sequence,
         };
-        expect(parseKey(buildKey(k))).to.deep.equal({ ok: true, key: k });
+        expect(parseKey(buildKey(k))).to.deep.equal({ ok: true, key: k, encoding: 'url-encoded' });
       }),
       { numRuns: 300 },
     );

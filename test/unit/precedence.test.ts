@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import {
+  ChainIndex,
   CollectorSpec,
   coverageOf,
   diffResolutions,
@@ -11,6 +12,7 @@ import {
   PRECEDENCE,
   resolve,
   Resolution,
+  resolveByChain,
   summarizeChanges,
   SUSPENDED_COLLECTOR_HOLDS_ITS_PLACE,
   Topology,
@@ -709,7 +711,8 @@ function collectorsFrom(t: Topology, choices: Choices): CollectorSpec[] {
   return choices.map((c, k) => ({
     id: `c${k}`,
     name: `collector-${k}`,
-    targetId: c.unknown === 0 ? 'elsewhere' : targets[c.target % targets.length],
+    // Now and then a target outside the topology, or the subnet id of an interface whose subnet it does not list.
+    targetId: c.unknown === 0 ? 'elsewhere' : c.unknown === 1 ? 'sn-missing' : targets[c.target % targets.length],
     bucket: `bucket-${c.bucket}`,
     active: c.active !== 0,
   }));
@@ -720,41 +723,14 @@ const worldArb: fc.Arbitrary<World> = fc.tuple(shapeArb, choicesArb).map(([shape
   return { topology, collectors: collectorsFrom(topology, choices) };
 });
 
-/** An interface's chain, most specific first: itself, its VNI, its instance, its subnet, its VPC. */
+/** An interface's chain, most specific first, by the readable rule (precedence/chain.ts). */
 function chainOf(t: Topology, i: Topology['interfaces'][number]): Array<string | undefined> {
-  const vni = i.vniId ?? (i.kind === 'instance_network_attachment' ? (t.virtualNetworkInterfaces ?? []).find((v) => v.attachmentId === i.id)?.id : undefined);
-  const vpc = t.subnets.find((s) => s.id === i.subnetId)?.vpcId ?? t.instances.find((h) => h.id === i.instanceId)?.vpcId;
-  return [i.id, vni, i.instanceId, i.subnetId, vpc];
+  return new ChainIndex(t).chainOf(i);
 }
 
-/** The obviously correct simulator: for each interface, walk its chain and take the first collector found. */
+/** The obviously correct simulator (precedence/chain.ts): for each interface, walk its chain and take the first collector found. */
 function reference(t: Topology, collectors: CollectorSpec[], holds: boolean): Resolution {
-  const firstOn = (targetId: string) => collectors.find((c) => c.targetId === targetId);
-  const interfaces = t.interfaces.map((i): InterfaceResult => {
-    const onChain: Array<{ c: CollectorSpec; level: Level }> = [];
-    chainOf(t, i).forEach((id, level) => {
-      const c = id === undefined ? undefined : firstOn(id);
-      if (c) onChain.push({ c, level: PRECEDENCE[level] });
-    });
-    const w = onChain.findIndex((x) => holds || x.c.active);
-    if (w < 0) return { interfaceId: i.id, shadowed: [] };
-    const { c, level } = onChain[w];
-    return {
-      interfaceId: i.id,
-      winner: { collectorId: c.id, bucket: c.bucket, level, active: c.active },
-      shadowed: onChain.slice(w + 1).map((x) => x.c.id),
-    };
-  });
-  const receivedBy: Record<string, string[]> = {};
-  for (const c of collectors) receivedBy[c.id] = interfaces.filter((r) => r.winner?.collectorId === c.id).map((r) => r.interfaceId).sort();
-  const known = new Set(knownIds(t));
-  const conflicts: Resolution['conflicts'] = [];
-  for (const targetId of [...new Set(collectors.map((c) => c.targetId))]) {
-    const on = collectors.filter((c) => c.targetId === targetId);
-    if (on.length > 1) conflicts.push({ kind: 'duplicate-target', targetId, collectorIds: on.map((c) => c.id) });
-  }
-  for (const c of collectors) if (!known.has(c.targetId)) conflicts.push({ kind: 'unknown-target', collectorId: c.id, targetId: c.targetId });
-  return { interfaces, receivedBy, uncovered: interfaces.filter((r) => !r.winner).map((r) => r.interfaceId).sort(), conflicts };
+  return resolveByChain(t, collectors, { suspendedCollectorHoldsItsPlace: holds });
 }
 
 /** The reference diff: per interface, compare (collector, bucket, active) and name the kind by delivery. */

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import MarkdownIt = require('markdown-it');
-import { CONFIG_KEYS } from '../../provider/src/rpc/config';
+import { CONFIG_KEYS } from '../../provider/src/config';
 import { PICTURE_STYLES, readmeBlock, replaceReadmeBlock, withoutOutputs, type PictureName } from '../../scripts/readmePictures';
 import { COLOURS, lineColour, plainTerminalText, terminalSvg, wrapLine, xmlEscape } from '../../scripts/terminalSvg';
 import { parseMarkdown } from '../support/markdown';
@@ -184,7 +184,7 @@ describe('README.md renders as Markdown', () => {
     }
   });
 
-  it('the configuration table lists exactly the provider\'s config keys (provider/src/rpc/config.ts)', () => {
+  it('the configuration table lists exactly the provider\'s config keys (provider/src/config/keys.ts)', () => {
     const table = doc.tables.find((t) => t.header[0] === 'key' && t.header[1] === 'environment');
     expect(table, 'the configuration table').to.not.equal(undefined);
     const keys = table!.rows.map((r) => r[0].replace(/\s*\(secret\)$/, ''));

@@ -1,10 +1,10 @@
 /**
  * The provider's configuration as command-line flags (design.md §3: every command takes them), with the same
- * environment fallbacks and defaults as the provider, since both go through rpc/config.ts's resolveConfig.
+ * environment fallbacks and defaults as the provider, since both go through config/'s resolveConfig.
  *
  * Flags win over the environment; the environment wins over defaults. No message ever holds a secret value.
  */
-import { CONFIG_KEYS, ConfigError, resolveConfig, type ConfigKey, type Env, type ProviderConfig } from '../rpc/config';
+import { CONFIG_KEYS, ConfigError, resolveConfig, type ConfigKey, type Env, type ProviderConfig } from '../config';
 import type { PObject } from '../rpc/codec';
 
 /** parseArgs option specs, to spread into a command's own options. */

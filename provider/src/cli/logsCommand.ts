@@ -1,10 +1,15 @@
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createCosClient, FlowLogAnalyzer, FlowLogReadError, readFlowLogs, readLocalFlowLogs, type FlowLogObject, type ReadProgress } from '../flowlogs';
-import type { Env } from '../rpc/config';
+import { createCosClient, DEFAULT_LIMITS, FlowLogReadError, readFlowLogs, readLocalFlowLogs, type FlowLogReport, type ObjectLimits, type ReadProgress, type ReportOptions } from '../flowlogs';
+import type { Env } from '../config';
 import { CONFIG_FLAG_OPTIONS, CONFIG_FLAGS_HELP, UsageError } from './configFlags';
+import { analyze, LOGS_ENGINES, type LogsEngine } from './logs/engines';
 import { LOGS_FORMATS, renderLogs, type LogsFormat } from './logs/render';
+import { readReportFile } from './logs/reportFile';
 
 export const LOGS_HELP = `ibm-flowlogs logs (--bucket B | --dir DIR) [options]
+ibm-flowlogs logs --from-report FILE [--format F]
+ibm-flowlogs logs --emit spark --bucket B [--since T --until T] [options] [--output FILE]
 
 Reads flow-log objects from a Cloud Object Storage bucket (or a directory of downloaded .gz objects) and reports
 what they show: totals per interface and collector, top talkers, rejected flows, connections accepted one way and
@@ -18,6 +23,25 @@ rejected the other (a network ACL dropping replies), port scans, interfaces with
   --format table|markdown|json   (default table)
   --port-scan-threshold N    distinct ports or hosts that make a port scan (default 20)
   --price-per-gb P           price per GB stored, for a 30-day cost projection (none by default)
+  --max-object-bytes N       per-object budget: an object that decompresses to more is reported as too large and
+                             the others are analyzed (bytes, or with KiB, MiB, GiB; default 64MiB)
+  --max-object-records N     per-object budget on flow-log records (default 1,000,000)
+
+Engines (the same report either way):
+  --engine native|duckdb     native (default): the streaming analyzer, on one core; duckdb: objects decoded on
+                             every core and analyzed by DuckDB (faster on large ranges)
+  --threads N                cores the duckdb engine uses (default: all)
+
+Reports made elsewhere:
+  --from-report FILE         render a report written before (--format json), or a Spark job's result
+  --emit spark               write a PySpark job for IBM Analytics Engine serverless instead of reading anything:
+                             it analyzes --bucket where it is (the range's partitions, the same SQL as --engine
+                             duckdb) and writes its result to the bucket, for --from-report
+  --cos-service NAME         the name in the job's cos://BUCKET.NAME/ paths, whose spark.hadoop.fs.cos.NAME.*
+                             settings hold the COS endpoint and credentials at submission (default flowlogs)
+  --report-key KEY           where in the bucket the job writes its result
+                             (default ibm-flowlogs/reports/<since>--<until>.json)
+  --output FILE              write the job to FILE instead of standard output
 
 ${CONFIG_FLAGS_HELP}`;
 
@@ -42,6 +66,15 @@ function time(value: string | undefined, flag: string): number | undefined {
   return ms;
 }
 
+/** A byte size: a whole number, optionally with KiB, MiB or GiB. */
+function byteSize(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)\s*(KiB|MiB|GiB)?$/i.exec(value.trim());
+  const bytes = m ? Number(m[1]) * 1024 ** ['', 'kib', 'mib', 'gib'].indexOf((m[2] ?? '').toLowerCase()) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new UsageError(`${flag} must be a positive whole number of bytes, optionally with KiB, MiB or GiB (e.g. 64MiB); received "${value}"`);
+  return bytes;
+}
+
 function positive(value: string | undefined, flag: string, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
   const v = Number(value);
@@ -63,6 +96,9 @@ function progressBar(io: LogsIo): ((p: ReadProgress) => void) | undefined {
   };
 }
 
+/** `2026-01-05T09:00:00Z` as a key-safe stamp: `20260105T090000Z`. */
+const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+
 /** Runs `logs`; returns the exit status (0, 1 when the bucket cannot be read, 2 on usage errors). */
 export async function runLogs(argv: string[], io: LogsIo = PROCESS_IO): Promise<number> {
   try {
@@ -79,6 +115,15 @@ export async function runLogs(argv: string[], io: LogsIo = PROCESS_IO): Promise<
         format: { type: 'string', default: 'table' },
         'port-scan-threshold': { type: 'string' },
         'price-per-gb': { type: 'string' },
+        'max-object-bytes': { type: 'string' },
+        'max-object-records': { type: 'string' },
+        engine: { type: 'string', default: 'native' },
+        threads: { type: 'string' },
+        'from-report': { type: 'string' },
+        emit: { type: 'string' },
+        'cos-service': { type: 'string' },
+        'report-key': { type: 'string' },
+        output: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         ...CONFIG_FLAG_OPTIONS,
       },
@@ -88,37 +133,82 @@ export async function runLogs(argv: string[], io: LogsIo = PROCESS_IO): Promise<
       io.stdout(LOGS_HELP);
       return 0;
     }
-    if ((values.bucket === undefined) === (values.dir === undefined)) throw new UsageError('give exactly one of --bucket or --dir');
     const format = values.format as LogsFormat;
     if (!LOGS_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${LOGS_FORMATS.join(', ')}; received "${values.format}"`);
+
+    if (values['from-report'] !== undefined) {
+      const others = (['bucket', 'dir', 'emit', 'since', 'until', 'vpc', 'instance', 'interface'] as const).filter((f) => values[f] !== undefined);
+      if (others.length > 0) throw new UsageError(`--from-report renders a report made before; it takes no ${others.map((f) => `--${f}`).join(', ')}`);
+      const { report, engine } = readReportFile(values['from-report']);
+      io.stdout(renderLogs(report, format, `report ${values['from-report']}${engine ? ` (${engine})` : ''}`));
+      return 0;
+    }
+
+    const engine = values.engine as LogsEngine;
+    if (!LOGS_ENGINES.includes(engine)) throw new UsageError(`--engine must be one of ${LOGS_ENGINES.join(', ')}; received "${values.engine}"`);
+    const threads = positive(values.threads, '--threads', true);
+    if (threads !== undefined && engine !== 'duckdb') throw new UsageError('--threads sets the cores of --engine duckdb; the native engine runs on one');
     const since = time(values.since, '--since');
     const until = time(values.until, '--until');
     if (since !== undefined && until !== undefined && since >= until) throw new UsageError('--since must be earlier than --until');
     const scope = { since, until, vpc: values.vpc, instance: values.instance, interfaceId: values.interface };
-    const analyzer = new FlowLogAnalyzer({
+    const limits: ObjectLimits = {
+      maxJsonBytes: byteSize(values['max-object-bytes'], '--max-object-bytes') ?? DEFAULT_LIMITS.maxJsonBytes,
+      maxRecords: positive(values['max-object-records'], '--max-object-records', true) ?? DEFAULT_LIMITS.maxRecords,
+    };
+    const options: ReportOptions = {
       since,
       until,
       portScanThreshold: positive(values['port-scan-threshold'], '--port-scan-threshold', true),
       pricePerGb: positive(values['price-per-gb'], '--price-per-gb', false),
-    });
+    };
+
+    if (values.emit !== undefined) {
+      if (values.emit !== 'spark') throw new UsageError(`--emit writes a job for spark; received "${values.emit}"`);
+      if (values.bucket === undefined) throw new UsageError('--emit spark needs --bucket: the bucket the job reads');
+      if (values.dir !== undefined) throw new UsageError('--emit spark reads a bucket where it is; it takes no --dir');
+      const { sparkJob } = await import('../flowlogs/spark/job');
+      const { analysisParams } = await import('../flowlogs/sql/analysis');
+      // The command line that made it, of the flags that shape the job only (no connection flag, no secret).
+      const shaping = ['bucket', 'since', 'until', 'vpc', 'instance', 'interface', 'port-scan-threshold', 'price-per-gb', 'max-object-bytes', 'max-object-records'] as const;
+      const generatedBy = ['ibm-flowlogs logs --emit spark', ...shaping.filter((f) => values[f] !== undefined).map((f) => `--${f} ${values[f]}`)].join(' ');
+      const job = sparkJob({
+        bucket: values.bucket,
+        cosService: values['cos-service'] ?? 'flowlogs',
+        reportKey: values['report-key'] ?? `ibm-flowlogs/reports/${since !== undefined ? stamp(since) : 'all'}--${until !== undefined ? stamp(until) : 'now'}.json`,
+        scope,
+        params: analysisParams(options),
+        limits,
+        ...(options.pricePerGb !== undefined ? { pricePerGb: options.pricePerGb } : {}),
+        generatedBy,
+      });
+      if (values.output !== undefined) writeFileSync(values.output, job.source);
+      else io.stdout(job.source);
+      return 0;
+    }
+    if (values.output !== undefined) throw new UsageError('--output names the file for --emit spark');
+
+    if ((values.bucket === undefined) === (values.dir === undefined)) throw new UsageError('give exactly one of --bucket or --dir');
     const onProgress = progressBar(io);
-    let objects: AsyncIterable<FlowLogObject>;
+    let report: FlowLogReport;
     let source: string;
     if (values.dir !== undefined) {
-      objects = readLocalFlowLogs({ dir: values.dir, scope, keyLayout: 'optional', onProgress });
-      source = `directory ${values.dir}`;
+      const dir = values.dir;
+      report = await analyze((extra) => readLocalFlowLogs({ dir, scope, keyLayout: 'optional', limits, onProgress, ...extra }), { engine, threads }, options);
+      source = `directory ${dir}`;
     } else {
       const endpoint = values['cos-endpoint'];
       const accessKeyId = values['cos-access-key-id'] ?? io.env.AWS_ACCESS_KEY_ID;
       const secretAccessKey = values['cos-secret-access-key'] ?? io.env.AWS_SECRET_ACCESS_KEY;
       const missing = [!endpoint && '--cos-endpoint', !accessKeyId && '--cos-access-key-id (or AWS_ACCESS_KEY_ID)', !secretAccessKey && '--cos-secret-access-key (or AWS_SECRET_ACCESS_KEY)'].filter(Boolean);
       if (missing.length > 0) throw new UsageError(`reading a bucket needs ${missing.join(', ')}`);
-      objects = readFlowLogs({ cos: createCosClient({ endpoint: endpoint!, accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey!, region: values.region }), bucket: values.bucket!, scope, onProgress });
-      source = `bucket ${values.bucket}`;
+      const cos = createCosClient({ endpoint: endpoint!, accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey!, region: values.region });
+      const bucket = values.bucket!;
+      report = await analyze((extra) => readFlowLogs({ cos, bucket, scope, limits, onProgress, ...extra }), { engine, threads }, options);
+      source = `bucket ${bucket}`;
     }
-    for await (const o of objects) analyzer.addObject(o);
     if (onProgress) io.stderr('\n');
-    io.stdout(renderLogs(analyzer.report(), format, source));
+    io.stdout(renderLogs(report, format, source));
     return 0;
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

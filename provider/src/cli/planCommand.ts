@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Env } from '../rpc/config';
+import type { Env } from '../config';
 import { CONFIG_FLAGS_HELP, CONFIG_FLAG_OPTIONS, UsageError, configFromFlags } from './configFlags';
 import { readCollectorList, readPreview, type PlanInput } from './plan/inputs';
 import { loadLive } from './plan/live';

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SECRET_SIG, SIG_KEY, type WireObject } from '../rpc/codec';
-import { CONFIG_KEYS, isSecretKey } from '../rpc/config';
+import { CONFIG_KEYS, isSecretKey } from '../config';
 import { deploy, destroy, importResource, refresh, type RunOptions, type RunReport } from '../runner/deployment';
 import { readProject } from '../runner/projectFiles';
 import { renderReport } from '../runner/render';

@@ -3,18 +3,17 @@
  * no I/O, and the report does not depend on the order of the documents. Memory grows with the distinct things
  * reported (interfaces, collectors, address pairs, rejected flows, one-way connections), not with the records read.
  */
+import { buildReport, DEFAULT_REJECTED_GROUPS, DEFAULT_TOP_TALKERS, type AnalysisParts, type ReportOptions } from './assemble';
 import { AsymmetryTracker } from './asymmetry';
 import type { ObjectErrorKind } from './decode';
-import { isSkipData, formatProblem, type FlowLogDocument, type Problem } from './document';
-import { protocolName } from './wording';
-import { formatIpv4 } from './ipv4';
-import type { FlowLogKey } from './keys';
+import { isSkipData, type FlowLogDocument, type Problem } from './document';
+import type { CrnEncoding, FlowLogKey } from './keys';
 import * as P from './packed';
 import { DEFAULT_PORT_SCAN_THRESHOLD, DEFAULT_PORT_SCAN_WINDOW_SECONDS, PortScanTracker } from './portScan';
-import { PairTable } from './pairTable';
 import { Interner, Table3 } from './tables';
-import type { CollectorTotals, FlowLogReport, InterfaceTotals, ObjectFailure, RejectedGroup, Totals, VolumeReport } from './report';
-import { formatRfc3339, parseRfc3339 } from './time';
+import { TrafficTable } from './traffic';
+import type { CollectorTotals, FlowLogReport, InterfaceTotals, Totals, TrafficTotals } from './report';
+import { parseRfc3339 } from './time';
 
 /** What the analyzer needs to know about an object besides its document. */
 export interface ObjectMeta {
@@ -25,28 +24,12 @@ export interface ObjectMeta {
   jsonBytes?: number;
   /** The parsed key, when the key is in the documented layout. */
   parsedKey?: FlowLogKey;
+  /** How that key spells its CRN levels. */
+  keyEncoding?: CrnEncoding;
 }
 
-export interface AnalyzerOptions {
-  /** N: distinct ports or hosts within the window that make a port scan. @default 20 */
-  portScanThreshold?: number;
-  /** @default 300 (one capture interval) */
-  portScanWindowSeconds?: number;
-  /** Interfaces that should have objects in the range; those that have none are reported. */
-  expectedInterfaces?: ReadonlyArray<string | { id: string; name?: string }>;
-  /** The range read (epoch ms or Date; `until` exclusive): the period for the 30-day projection. */
-  since?: number | Date;
-  until?: number | Date;
-  /** Price per GB (10^9 bytes) stored, in any currency, for a projected cost; none when absent. */
-  pricePerGb?: number;
-  /** @default 10 */
-  topTalkers?: number;
-  /** How many rejected-flow groups to list (the total is always given). @default 50 */
-  rejectedGroups?: number;
-}
-
-const DAY_MS = 86400_000;
-const GB = 1e9;
+/** The analyzer's options: those of the report (see assemble.ts). */
+export type AnalyzerOptions = ReportOptions;
 
 const newTotals = (): Totals => ({ objects: 0, emptyObjects: 0, skipDataObjects: 0, flows: 0, accepted: 0, rejected: 0, bytes: 0, packets: 0 });
 
@@ -70,16 +53,19 @@ const G_IFACE = 4;
 
 export class FlowLogAnalyzer {
   private readonly interfaces = new Map<string, InterfaceTotals & { collectorSet: Set<string> }>();
-  private readonly collectors = new Map<string, CollectorTotals & { interfaceSet: Set<string>; storedBytes: number; jsonBytes: number }>();
-  private readonly pairs = new PairTable();
+  private readonly collectors = new Map<string, Omit<CollectorTotals, 'interfaces'> & { interfaceSet: Set<string>; storedBytes: number; jsonBytes: number }>();
+  private readonly traffic = new TrafficTable();
   private readonly names = new Interner();
+  private readonly vpcs = new Interner();
   /** Keyed by (initiator, target, port * 512 + protocol * 2 + outbound). */
   private readonly rejectedGroups = new Table3(5);
   /** Interfaces of rejected groups seen on more than one, by group order. */
   private readonly moreInterfaces = new Map<number, Set<number>>();
   private readonly asymmetry = new AsymmetryTracker(this.names);
   private readonly scans = new PortScanTracker(this.names);
-  private readonly failures: ObjectFailure[] = [];
+  private readonly failures: AnalysisParts['failures'] = [];
+  private readonly miscounted: AnalysisParts['miscounted'] = [];
+  private readonly keyEncodings = { urlEncoded: 0, raw: 0 };
   private readonly seenInterfaces = new Set<string>();
   private analyzed = 0;
   private records = 0;
@@ -93,8 +79,10 @@ export class FlowLogAnalyzer {
     const { count, data } = P.packedRecordsOf(doc);
     const iface = doc.network_interface_id;
     const ifaceId = this.names.id(iface);
+    const vpc = this.vpcs.id(doc.vpc_crn);
+    this.seen(meta);
     this.seenInterfaces.add(iface);
-    if (meta.parsedKey) this.seenInterfaces.add(meta.parsedKey.interfaceId);
+    if (count !== doc.number_of_flow_logs) this.miscounted.push({ key: meta.key, declared: doc.number_of_flow_logs, actual: count });
     this.analyzed++;
     this.records += count;
     const start = parseRfc3339(doc.capture_start_time);
@@ -102,7 +90,7 @@ export class FlowLogAnalyzer {
     if (start !== undefined && start < this.captureStart) this.captureStart = start;
     if (end !== undefined && end > this.captureEnd) this.captureEnd = end;
 
-    const pairs = this.pairs;
+    const traffic = this.traffic;
     let bytes = 0;
     let packets = 0;
     let rejected = 0;
@@ -114,7 +102,7 @@ export class FlowLogAnalyzer {
       const pt = data[o + P.F_PACKETS_T];
       bytes += bi + bt;
       packets += pi + pt;
-      pairs.add(data[o + P.F_INITIATOR_IP], data[o + P.F_TARGET_IP], bi + bt, pi + pt);
+      traffic.add(vpc, data[o + P.F_INITIATOR_IP], data[o + P.F_TARGET_IP], (flags & P.FLAG_OUTBOUND) !== 0, (flags & P.FLAG_REJECTED) === 0, bi + bt, pi + pt);
       const fromInitiator = pi > 0 || bi > 0;
       const fromTarget = pt > 0 || bt > 0;
       if (flags & P.FLAG_REJECTED) {
@@ -150,10 +138,13 @@ export class FlowLogAnalyzer {
     }
     addTotals(it, t);
     it.collectorSet.add(doc.collector_crn);
+    // The smallest, not the first seen: the report does not depend on the order of the objects.
+    if (doc.instance_crn < it.instanceCrn) it.instanceCrn = doc.instance_crn;
+    if (doc.vpc_crn < it.vpcCrn) it.vpcCrn = doc.vpc_crn;
 
     let c = this.collectors.get(doc.collector_crn);
     if (!c) {
-      c = { collectorCrn: doc.collector_crn, interfaces: 0, interfaceSet: new Set(), storedBytes: 0, jsonBytes: 0, ...newTotals() };
+      c = { collectorCrn: doc.collector_crn, interfaceSet: new Set(), storedBytes: 0, jsonBytes: 0, ...newTotals() };
       this.collectors.set(doc.collector_crn, c);
     }
     addTotals(c, t);
@@ -197,10 +188,8 @@ export class FlowLogAnalyzer {
 
   /** An object that could not be read or decoded; it is listed with its problems. */
   addFailure(meta: ObjectMeta, kind: ObjectErrorKind, problems: readonly Problem[]): void {
-    if (meta.parsedKey) this.seenInterfaces.add(meta.parsedKey.interfaceId);
-    const first = problems.length > 0 ? formatProblem(problems[0]) : 'unknown problem';
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-    this.failures.push({ key: meta.key, kind, problems: [...problems], message: `${first}${more}` });
+    this.seen(meta);
+    this.failures.push({ key: meta.key, kind, problems: [...problems] });
   }
 
   /** Either of the above, from what the readers yield. */
@@ -209,52 +198,78 @@ export class FlowLogAnalyzer {
     else this.addFailure(o, o.errorKind ?? 'document', o.problems ?? []);
   }
 
+  /** What any object read tells by its key: its interface was logged, and how the key spells CRNs. */
+  private seen(meta: ObjectMeta): void {
+    if (meta.parsedKey) this.seenInterfaces.add(meta.parsedKey.interfaceId);
+    if (meta.keyEncoding === 'raw') this.keyEncodings.raw++;
+    else if (meta.keyEncoding === 'url-encoded') this.keyEncodings.urlEncoded++;
+  }
+
   report(): FlowLogReport {
+    return buildReport(this.parts(), this.options);
+  }
+
+  /** What the report is made of (see assemble.ts). */
+  parts(): AnalysisParts {
     const opts = this.options;
-    const interfaces = [...this.interfaces.values()]
-      .sort((a, b) => cmp(a.interfaceId, b.interfaceId))
-      .map(({ collectorSet, ...rest }) => ({ ...rest, collectors: [...collectorSet].sort() }));
-    const collectors = [...this.collectors.values()]
-      .sort((a, b) => cmp(a.collectorCrn, b.collectorCrn))
-      .map(({ interfaceSet, storedBytes: _s, jsonBytes: _j, ...rest }) => ({ ...rest, interfaces: interfaceSet.size }));
-    const totals = newTotals();
-    for (const c of collectors) addTotals(totals, c);
-
-    const groups = this.rejectedGroupList(opts.rejectedGroups ?? 50);
-
-    const expected = (opts.expectedInterfaces ?? []).map((e) => (typeof e === 'string' ? { id: e } : { ...e }));
-    const silentInterfaces = expected.filter((e) => !this.seenInterfaces.has(e.id)).sort((a, b) => cmp(a.id, b.id));
-
+    const interfaces = [...this.interfaces.values()].map(({ collectorSet, ...rest }) => ({ ...rest, collectors: [...collectorSet] }));
+    const collectors = [...this.collectors.values()].map(({ interfaceSet, ...rest }) => ({ ...rest, interfaces: interfaceSet.size }));
+    const traffic = this.trafficTotals();
+    const expected = (opts.expectedInterfaces ?? []).map((e) => (typeof e === 'string' ? e : e.id));
     return {
-      objects: {
-        analyzed: this.analyzed,
-        failed: this.failures.length,
-        empty: totals.emptyObjects,
-        skipData: totals.skipDataObjects,
-        records: this.records,
-      },
-      failures: [...this.failures].sort((a, b) => cmp(a.key, b.key)),
+      analyzed: this.analyzed,
+      records: this.records,
+      keyEncodings: { ...this.keyEncodings },
+      failures: this.failures,
+      miscounted: this.miscounted,
       interfaces,
       collectors,
-      topTalkers: this.pairs.top(opts.topTalkers ?? 10).map((p) => ({
-        initiatorIp: formatIpv4(p.initiator),
-        targetIp: formatIpv4(p.target),
-        bytes: p.bytes,
-        packets: p.packets,
-        flows: p.flows,
-      })),
-      rejected: { groups, totalGroups: this.rejectedGroups.size },
-      findings: {
-        asymmetric: this.asymmetry.findings(),
-        portScans: this.scans.findings(opts.portScanThreshold ?? DEFAULT_PORT_SCAN_THRESHOLD, opts.portScanWindowSeconds ?? DEFAULT_PORT_SCAN_WINDOW_SECONDS),
-      },
-      silentInterfaces,
-      volume: this.volume(),
+      totals: traffic.totals,
+      topTalkers: traffic.top,
+      rejectedGroups: this.rejectedGroupList(opts.rejectedGroups ?? DEFAULT_REJECTED_GROUPS),
+      totalRejectedGroups: this.rejectedGroups.size,
+      asymmetric: this.asymmetry.parts(),
+      portScans: this.scans.parts(opts.portScanThreshold ?? DEFAULT_PORT_SCAN_THRESHOLD, opts.portScanWindowSeconds ?? DEFAULT_PORT_SCAN_WINDOW_SECONDS),
+      silentInterfaceIds: expected.filter((id) => !this.seenInterfaces.has(id)),
+      ...(this.captureEnd >= this.captureStart ? { captureStart: this.captureStart, captureEnd: this.captureEnd } : {}),
     };
   }
 
+  /** Traffic counted once per pair, and the pairs with the most bytes (per address pair, over VPCs). */
+  private trafficTotals(): { totals: TrafficTotals; top: AnalysisParts['topTalkers'] } {
+    const totals: TrafficTotals = { flows: 0, accepted: 0, rejected: 0, bytes: 0, packets: 0, bothEnds: { pairs: 0, flows: 0, bytes: 0, packets: 0 } };
+    const byPair = new Map<string, AnalysisParts['topTalkers'][number]>();
+    for (const p of this.traffic.pairs()) {
+      totals.flows += p.flows;
+      totals.accepted += p.accepted;
+      totals.rejected += p.flows - p.accepted;
+      totals.bytes += p.bytes;
+      totals.packets += p.packets;
+      if (p.bothEnds) {
+        totals.bothEnds.pairs++;
+        totals.bothEnds.flows += p.notCounted.flows;
+        totals.bothEnds.bytes += p.notCounted.bytes;
+        totals.bothEnds.packets += p.notCounted.packets;
+      }
+      // The same addresses in two VPCs are one row of top talkers.
+      const key = `${p.initiator}>${p.target}`;
+      const entry = byPair.get(key);
+      if (entry) {
+        entry.bytes += p.bytes;
+        entry.packets += p.packets;
+        entry.flows += p.flows;
+      } else {
+        byPair.set(key, { initiator: p.initiator, target: p.target, bytes: p.bytes, packets: p.packets, flows: p.flows });
+      }
+    }
+    const top = [...byPair.values()]
+      .sort((x, y) => y.bytes - x.bytes || y.packets - x.packets || x.initiator - y.initiator || x.target - y.target)
+      .slice(0, this.options.topTalkers ?? DEFAULT_TOP_TALKERS);
+    return { totals, top };
+  }
+
   /** The `limit` rejected groups with the most flows (then packets, initiator, target, port, protocol, direction). */
-  private rejectedGroupList(limit: number): RejectedGroup[] {
+  private rejectedGroupList(limit: number): AnalysisParts['rejectedGroups'] {
     const t = this.rejectedGroups;
     const w = t.width;
     const v = t.values;
@@ -270,69 +285,19 @@ export class FlowLogAnalyzer {
     );
     return slots.slice(0, limit).map((s) => {
       const code = third(s);
-      const protocol = (code >>> 1) & 255;
       const interfaces = new Set([v[s * w + G_IFACE], ...(this.moreInterfaces.get(v[s * w + G_ORDER]) ?? [])]);
       return {
-        initiatorIp: formatIpv4(t.key(s, 0)),
-        targetIp: formatIpv4(t.key(s, 1)),
+        initiator: t.key(s, 0),
+        target: t.key(s, 1),
         targetPort: Math.floor(code / 512),
-        protocol,
-        protocolName: protocolName(protocol),
-        direction: code & 1 ? ('outbound' as const) : ('inbound' as const),
+        protocol: (code >>> 1) & 255,
+        outbound: (code & 1) === 1,
         flows: v[s * w + G_FLOWS],
         packets: v[s * w + G_PACKETS],
         bytes: v[s * w + G_BYTES],
-        interfaces: [...interfaces].map((i) => this.names.names[i]).sort(),
+        interfaces: [...interfaces].map((i) => this.names.names[i]),
       };
     });
   }
-
-  private volume(): VolumeReport {
-    const opts = this.options;
-    const ms = (t: number | Date | undefined) => (t instanceof Date ? t.getTime() : t);
-    let start: number | undefined = ms(opts.since);
-    let end: number | undefined = ms(opts.until);
-    let periodSource: VolumeReport['periodSource'] = 'range';
-    if (start === undefined || end === undefined) {
-      if (this.captureEnd > this.captureStart) {
-        start = start ?? this.captureStart;
-        end = end ?? this.captureEnd;
-        periodSource = 'capture windows';
-      } else {
-        start = end = undefined;
-        periodSource = 'none';
-      }
-    }
-    const periodMs = start !== undefined && end !== undefined && end > start ? end - start : 0;
-    if (periodMs === 0) periodSource = 'none';
-    const scale = periodMs > 0 ? (30 * DAY_MS) / periodMs : undefined;
-    const price = opts.pricePerGb;
-    return {
-      ...(periodMs > 0 ? { periodStart: formatRfc3339(start!), periodEnd: formatRfc3339(end!) } : {}),
-      periodSeconds: periodMs / 1000,
-      periodSource,
-      basis:
-        'storedBytes: the gzip objects as stored in the bucket (what each collector wrote); jsonBytes: their decompressed JSON. ' +
-        'The 30-day projection scales the period linearly; the cost uses stored GB (10^9 bytes) times the price given.',
-      ...(price !== undefined ? { pricePerGb: price } : {}),
-      collectors: [...this.collectors.values()]
-        .sort((a, b) => cmp(a.collectorCrn, b.collectorCrn))
-        .map((c) => ({
-          collectorCrn: c.collectorCrn,
-          objects: c.objects,
-          storedBytes: c.storedBytes,
-          jsonBytes: c.jsonBytes,
-          ...(scale !== undefined
-            ? {
-                projected30DayStoredBytes: Math.round(c.storedBytes * scale),
-                projected30DayJsonBytes: Math.round(c.jsonBytes * scale),
-                ...(price !== undefined ? { projected30DayCost: round6(((c.storedBytes * scale) / GB) * price) } : {}),
-              }
-            : {}),
-        })),
-    };
-  }
 }
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const round6 = (x: number) => Math.round(x * 1e6) / 1e6;

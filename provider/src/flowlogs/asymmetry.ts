@@ -89,7 +89,8 @@ export class AsymmetryTracker {
     d[o + A_REPLIES] = side === 'replies' ? 1 : 0;
   }
 
-  findings(): AsymmetricFinding[] {
+  /** The findings' parts (see `asymmetricFinding`). */
+  parts(): AsymmetricParts[] {
     interface Group {
       row: number;
       tuples: Set<string>;
@@ -124,54 +125,89 @@ export class AsymmetryTracker {
       g.packets += r[x + R_PACKETS];
       g.bytes += r[x + R_BYTES];
     }
-    const out: AsymmetricFinding[] = [];
-    for (const g of groups.values()) out.push(this.finding(r, g.row, g.tuples.size, g.initiators, g.acceptedOn, g.packets, g.bytes));
-    return out.sort(
-      (p, q) =>
-        cmp(p.interfaceId, q.interfaceId) ||
-        cmp(p.rejectedSide, q.rejectedSide) ||
-        cmp(p.dropDirection, q.dropDirection) ||
-        p.protocol - q.protocol ||
-        cmpIp(p.targetIp, q.targetIp) ||
-        p.targetPort - q.targetPort,
-    );
+    const out: AsymmetricParts[] = [];
+    for (const g of groups.values()) {
+      const x = g.row;
+      out.push({
+          interfaceId: this.interfaces.names[r[x + R_IFACE]],
+          rejectedSide: r[x + R_REPLIES] === 1 ? 'replies' : 'requests',
+          dropDirection: r[x + R_OUTBOUND] === 1 ? 'outbound' : 'inbound',
+          protocol: r[x],
+          initiatorIps: [...g.initiators],
+          targetIp: r[x + 3],
+          targetPort: r[x + 4],
+          connections: g.tuples.size,
+          rejectedPackets: g.packets,
+          rejectedBytes: g.bytes,
+          acceptedOn: [...g.acceptedOn],
+        });
+    }
+    return out;
   }
+}
 
-  private finding(r: Float64Array, x: number, connections: number, initiators: Set<number>, accepted: Set<string>, packets: number, bytes: number): AsymmetricFinding {
-    const interfaceId = this.interfaces.names[r[x + R_IFACE]];
-    const side: Side = r[x + R_REPLIES] === 1 ? 'replies' : 'requests';
-    const dropDirection: Direction = r[x + R_OUTBOUND] === 1 ? 'outbound' : 'inbound';
-    const protocol = r[x];
-    const initiatorIps = [...initiators].sort((p, q) => p - q).map(formatIpv4);
-    const service = `${formatIpv4(r[x + 3])}:${r[x + 4]} (${protocolName(protocol)})`;
-    const who = initiatorIps.length <= 3 ? initiatorIps.join(', ') : `${initiatorIps.slice(0, 3).join(', ')} and ${initiatorIps.length - 3} more`;
-    const likelyCause = `a network ACL on the subnet of interface ${interfaceId} (its ${dropDirection} rules)`;
-    const what =
-      side === 'replies'
-        ? `Replies from ${service} to ${who} are rejected ${dropDirection} on interface ${interfaceId} while the requests are accepted`
-        : `Requests from ${who} to ${service} are rejected ${dropDirection} on interface ${interfaceId} while the replies are accepted`;
-    const rule =
-      side === 'replies' && dropDirection === 'inbound' ? `an inbound rule for the replies (to the initiator's ephemeral ports)` : `an ${dropDirection} rule for the ${side}`;
-    return {
-      kind: 'asymmetric',
-      interfaceId,
-      rejectedSide: side,
-      dropDirection,
-      protocol,
-      protocolName: protocolName(protocol),
-      initiatorIps,
-      targetIp: formatIpv4(r[x + 3]),
-      targetPort: r[x + 4],
-      connections,
-      rejectedPackets: packets,
-      rejectedBytes: bytes,
-      acceptedOn: [...accepted].sort(),
-      likelyCause,
-      message:
-        `${what} (${plural(connections, 'connection')}): ${likelyCause} probably drops the ${side}. ` +
-        `Network ACLs are stateless, so that subnet needs ${rule}; security groups let the other direction of an accepted connection through by themselves.`,
-    };
-  }
+/** What an asymmetric finding is made of, however it was computed (this tracker, or SQL). */
+export interface AsymmetricParts {
+  interfaceId: string;
+  rejectedSide: Side;
+  dropDirection: Direction;
+  protocol: number;
+  /** Addresses as numbers, in any order. */
+  initiatorIps: number[];
+  targetIp: number;
+  targetPort: number;
+  connections: number;
+  rejectedPackets: number;
+  rejectedBytes: number;
+  /** Interface ids, in any order, repeats allowed. */
+  acceptedOn: string[];
+}
+
+/** The finding, with its lists sorted and its cause and message in words. */
+export function asymmetricFinding(p: AsymmetricParts): AsymmetricFinding {
+  const { interfaceId, rejectedSide: side, dropDirection, protocol, connections } = p;
+  const initiatorIps = [...new Set(p.initiatorIps)].sort((a, b) => a - b).map(formatIpv4);
+  const service = `${formatIpv4(p.targetIp)}:${p.targetPort} (${protocolName(protocol)})`;
+  const who = initiatorIps.length <= 3 ? initiatorIps.join(', ') : `${initiatorIps.slice(0, 3).join(', ')} and ${initiatorIps.length - 3} more`;
+  const likelyCause = `a network ACL on the subnet of interface ${interfaceId} (its ${dropDirection} rules)`;
+  const what =
+    side === 'replies'
+      ? `Replies from ${service} to ${who} are rejected ${dropDirection} on interface ${interfaceId} while the requests are accepted`
+      : `Requests from ${who} to ${service} are rejected ${dropDirection} on interface ${interfaceId} while the replies are accepted`;
+  const rule =
+    side === 'replies' && dropDirection === 'inbound' ? `an inbound rule for the replies (to the initiator's ephemeral ports)` : `an ${dropDirection} rule for the ${side}`;
+  return {
+    kind: 'asymmetric',
+    interfaceId,
+    rejectedSide: side,
+    dropDirection,
+    protocol,
+    protocolName: protocolName(protocol),
+    initiatorIps,
+    targetIp: formatIpv4(p.targetIp),
+    targetPort: p.targetPort,
+    connections,
+    rejectedPackets: p.rejectedPackets,
+    rejectedBytes: p.rejectedBytes,
+    acceptedOn: [...new Set(p.acceptedOn)].sort(),
+    likelyCause,
+    message:
+      `${what} (${plural(connections, 'connection')}): ${likelyCause} probably drops the ${side}. ` +
+      `Network ACLs are stateless, so that subnet needs ${rule}; security groups let the other direction of an accepted connection through by themselves.`,
+  };
+}
+
+/** The report's order of asymmetric findings. */
+export function sortAsymmetric(findings: AsymmetricFinding[]): AsymmetricFinding[] {
+  return findings.sort(
+    (p, q) =>
+      cmp(p.interfaceId, q.interfaceId) ||
+      cmp(p.rejectedSide, q.rejectedSide) ||
+      cmp(p.dropDirection, q.dropDirection) ||
+      p.protocol - q.protocol ||
+      cmpIp(p.targetIp, q.targetIp) ||
+      p.targetPort - q.targetPort,
+  );
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -6,7 +6,11 @@ import { parseCrn } from '../ibm/crn';
 import { parseIpv4 } from './ipv4';
 import { parseRfc3339 } from './time';
 
-/** One `flow_logs[]` record: one connection's traffic on one interface within one window. */
+/**
+ * One `flow_logs[]` record: one connection's traffic on one interface within one window. `start_time` and
+ * `end_time` may be empty: IBM's own sample object (IBM-Cloud/vpc-flowlogs) has such a record, and IBM's reader there
+ * then takes the object's capture window; so does the analyzer.
+ */
 export interface FlowLogRecord {
   start_time: string;
   end_time: string;
@@ -74,6 +78,7 @@ type Check = (value: unknown) => string | undefined;
 /** The received value, short, for a message. */
 export function describeValue(value: unknown): string {
   try {
+    if (value instanceof Skipped) return value.kind === 'array' ? `an array of ${value.length}` : 'an object';
     if (value === undefined) return 'nothing';
     if (value === null) return 'null';
     if (Array.isArray(value)) return `an array of ${value.length}`;
@@ -93,6 +98,8 @@ function integerCheck(max: number, what: string): Check {
 }
 
 const timeCheck: Check = (v) => (typeof v === 'string' && parseRfc3339(v) !== undefined ? undefined : expected('an RFC 3339 timestamp such as "2021-11-23T20:29:59Z"')(v));
+/** A record's `start_time` / `end_time`: a timestamp, or empty (the capture window's start / end stands in). */
+const windowTimeCheck: Check = (v) => (v === '' ? undefined : typeof v === 'string' && parseRfc3339(v) !== undefined ? undefined : expected('an RFC 3339 timestamp such as "2021-11-23T20:29:59Z", or ""')(v));
 
 /**
  * A check that remembers the strings it found valid (bounded): header values (CRNs, ids, capture times) repeat
@@ -127,8 +134,8 @@ export const UINT32_MAX = 4294967295;
 
 /** The record fields in documented order, with their checks. */
 export const RECORD_FIELDS: ReadonlyArray<readonly [keyof FlowLogRecord, Check]> = [
-  ['start_time', timeCheck],
-  ['end_time', timeCheck],
+  ['start_time', windowTimeCheck],
+  ['end_time', windowTimeCheck],
   ['connection_start_time', timeCheck],
   ['direction', oneOf(['I', 'O'])],
   ['action', oneOf(['accepted', 'rejected'])],
@@ -184,7 +191,7 @@ class ProblemList {
   }
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Skipped);
 
 function checkField(obj: Record<string, unknown>, name: string, check: Check, path: string, problems: ProblemList): void {
   const has = Object.prototype.hasOwnProperty.call(obj, name);
@@ -194,7 +201,10 @@ function checkField(obj: Record<string, unknown>, name: string, check: Check, pa
   problems.add(path, has ? reason : `missing (${reason.replace(/, received nothing$/, '')})`);
 }
 
-/** Problems of the header fields of a parsed object (not `flow_logs`); `number_of_flow_logs` is checked alone. */
+/**
+ * Problems of the header fields of a parsed object (not `flow_logs`). A `number_of_flow_logs` that differs from the
+ * records found is not a problem of the object (IBM's sample object has one): the analyzer warns of it.
+ */
 export function headerProblems(obj: Record<string, unknown>): Problem[] {
   const problems = new ProblemList();
   for (const [name, check] of HEADER_FIELDS) checkField(obj, name, check, name, problems);
@@ -222,9 +232,6 @@ function validate(value: unknown): DocumentValidation {
   if (!Array.isArray(logs)) {
     problems.add('flow_logs', logs === undefined ? 'missing (expected an array of flow log records)' : expected('an array of flow log records')(logs)!);
     return { ok: false, problems: problems.result() };
-  }
-  if (typeof value.number_of_flow_logs === 'number' && Number.isInteger(value.number_of_flow_logs) && value.number_of_flow_logs !== logs.length) {
-    problems.add('number_of_flow_logs', `is ${value.number_of_flow_logs} but flow_logs has ${logs.length} record${logs.length === 1 ? '' : 's'}`);
   }
   const records: FlowLogRecord[] = new Array(logs.length);
   for (let i = 0; i < logs.length; i++) {
@@ -284,13 +291,24 @@ function pickRecord(r: Record<string, unknown>): FlowLogRecord {
   };
 }
 
+/**
+ * A value the parser skipped without building it (a container where the format has a scalar): what a message needs
+ * to say about it.
+ */
+export class Skipped {
+  constructor(
+    readonly kind: 'array' | 'object',
+    readonly length: number,
+  ) {}
+}
+
 /** Whether a document's state says flow data was lost in its interval. */
 export function isSkipData(state: string): boolean {
   return state.toLowerCase() === 'skip data';
 }
 
-/** A document as a plain JSON-ready object (the packed form the fast decoder returns included). */
-export function plainDocument(doc: FlowLogDocument): FlowLogDocument {
+/** The header fields of a document, as a plain object. */
+export function headerOf(doc: FlowLogHeader): FlowLogHeader {
   return {
     version: doc.version,
     collector_crn: doc.collector_crn,
@@ -302,6 +320,10 @@ export function plainDocument(doc: FlowLogDocument): FlowLogDocument {
     capture_end_time: doc.capture_end_time,
     state: doc.state,
     number_of_flow_logs: doc.number_of_flow_logs,
-    flow_logs: doc.flow_logs.map((r) => ({ ...r })),
   };
+}
+
+/** A document as a plain JSON-ready object (the packed form the fast decoder returns included). */
+export function plainDocument(doc: FlowLogDocument): FlowLogDocument {
+  return { ...headerOf(doc), flow_logs: doc.flow_logs.map((r) => ({ ...r })) };
 }

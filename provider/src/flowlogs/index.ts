@@ -9,6 +9,7 @@ export {
   ENDPOINT_TYPE,
   RECORD_TYPES,
   KEY_LEVELS,
+  CRN_ENCODINGS,
   DEFAULT_PARTITION_SLACK_MS,
   buildKey,
   parseKey,
@@ -20,18 +21,21 @@ export {
   keyInScope,
   levelValueOf,
   levelValueInScope,
+  isPartialCrn,
   timePartitionPrefixes,
 } from './keys';
-export type { FlowLogKey, KeyParse, KeyScope, KeyLevel, NarrowingOptions, PrefixPlan, RecordType } from './keys';
+export type { CrnEncoding, FlowLogKey, KeyParse, KeyScope, KeyLevel, NarrowingOptions, PrefixPlan, RecordType } from './keys';
 export { validateDocument, formatProblem, plainDocument, isSkipData, RECORD_FIELDS, HEADER_FIELDS, MAX_PROBLEMS } from './document';
 export type { FlowLogDocument, FlowLogHeader, FlowLogRecord, Problem, DocumentValidation } from './document';
-export { decodeObject, decodeJson, DEFAULT_MAX_JSON_BYTES } from './decode';
-export type { DecodeResult, ObjectErrorKind } from './decode';
+export { decodeObject, decodeJson, DEFAULT_LIMITS, DEFAULT_MAX_JSON_BYTES } from './decode';
+export type { DecodeResult, ObjectErrorKind, ObjectLimits } from './decode';
 export { PackedDocument } from './packed';
 export { readFlowLogs, readLocalFlowLogs, readObjects, cosStore, localStore, documentInScope, FlowLogReadError } from './reader';
 export type { FlowLogObject, ListedObject, ListPage, ObjectStore, ReadOptions, ReadProgress } from './reader';
 export { FlowLogAnalyzer } from './analyzer';
 export type { AnalyzerOptions, ObjectMeta } from './analyzer';
+export { buildReport, VOLUME_BASIS } from './assemble';
+export type { AnalysisParts, ReportOptions } from './assemble';
 export { DEFAULT_PORT_SCAN_THRESHOLD, DEFAULT_PORT_SCAN_WINDOW_SECONDS } from './portScan';
 export type * from './report';
 export type { CosClient, CosConfig } from '../ibm/cos';

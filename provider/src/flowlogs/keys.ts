@@ -5,10 +5,14 @@
  *     instance-id=<URL-encoded CRN>/vnic-id=<id>/record-type=ingress|egress/year=YYYY/month=MM/day=DD/hour=HH/
  *     stream-id=yyyymmddThhmmssZ/NNNNNNNN.gz
  *
+ * Two spellings of the CRN levels are met in buckets: URL-encoded (IBM's own sample key in IBM-Cloud/vpc-flowlogs,
+ * `vpc-id=crn%3Av1%3A…%3Aa%2F<account>%3A%3Avpc%3A…`) and raw (`vpc-id=crn:v1:…:a/<account>::vpc:…`, where the CRN's
+ * `a/<account>` scope adds a path level). Both parse to the same parts; the parse says which it met.
+ *
  * A builder, a parser, and prefix narrowing: which key prefixes to list for a scope (account, region, VPC, subnet,
  * instance, interface, record type, time range). Pure: no I/O.
  */
-import { idOfCrn, isCrn } from '../ibm/crn';
+import { idOfCrn, isCrn, parseCrn } from '../ibm/crn';
 import { daysInMonth, utcMs } from './time';
 
 export const KEY_ROOT = 'ibm_vpc_flowlogs_v1/';
@@ -48,14 +52,27 @@ export const KEY_LEVELS = ['account', 'region', 'vpc-id', 'subnet-id', 'endpoint
 export type KeyLevel = (typeof KEY_LEVELS)[number];
 const TIME_LEVELS = ['year', 'month', 'day', 'hour', 'stream-id'] as const;
 
+/**
+ * How the CRN levels (vpc-id, subnet-id, instance-id) are spelled: `url-encoded` (`crn%3Av1%3A…`), or `raw`
+ * (`crn:v1:…:a/<account>::…`, one more path level each).
+ */
+export type CrnEncoding = 'url-encoded' | 'raw';
+export const CRN_ENCODINGS: readonly CrnEncoding[] = ['url-encoded', 'raw'];
+
+/** The levels whose values are CRNs. */
+const CRN_LEVELS: ReadonlySet<string> = new Set(['vpc-id', 'subnet-id', 'instance-id']);
+
 const enc = (value: string) => encodeURIComponent(value);
+/** A level's value as a key spells it. */
+const spell = (level: string, value: string, encoding: CrnEncoding) => (encoding === 'raw' && CRN_LEVELS.has(level) && isCrn(value) ? value : enc(value));
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
-/** The object key of these parts (values URL-encoded; numbers zero-padded; sequence `%08d`). */
-export function buildKey(k: FlowLogKey): string {
+/** The object key of these parts (values URL-encoded, or CRNs raw; numbers zero-padded; sequence `%08d`). */
+export function buildKey(k: FlowLogKey, encoding: CrnEncoding = 'url-encoded'): string {
+  const crn = (level: string, value: string) => spell(level, value, encoding);
   return (
-    `${KEY_ROOT}account=${enc(k.account)}/region=${enc(k.region)}/vpc-id=${enc(k.vpcCrn)}/subnet-id=${enc(k.subnetCrn)}` +
-    `/endpoint-type=${enc(k.endpointType)}/instance-id=${enc(k.instanceCrn)}/vnic-id=${enc(k.interfaceId)}` +
+    `${KEY_ROOT}account=${enc(k.account)}/region=${enc(k.region)}/vpc-id=${crn('vpc-id', k.vpcCrn)}/subnet-id=${crn('subnet-id', k.subnetCrn)}` +
+    `/endpoint-type=${enc(k.endpointType)}/instance-id=${crn('instance-id', k.instanceCrn)}/vnic-id=${enc(k.interfaceId)}` +
     `/record-type=${k.recordType}/year=${pad(k.year, 4)}/month=${pad(k.month, 2)}/day=${pad(k.day, 2)}/hour=${pad(k.hour, 2)}` +
     `/stream-id=${k.streamId}/${pad(k.sequence, 8)}.gz`
   );
@@ -66,7 +83,18 @@ export function streamIdOf(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
-export type KeyParse = { ok: true; key: FlowLogKey } | { ok: false; reason: string };
+export type KeyParse = { ok: true; key: FlowLogKey; encoding: CrnEncoding } | { ok: false; reason: string };
+
+/**
+ * A raw CRN cut by its scope's `/`: `crn:v1:<cname>:<ctype>:<service>:<location>:a` (or `o`, `s`), whose scope
+ * id and the rest of the CRN are in the next path segment.
+ */
+const PARTIAL_CRN = /^crn:v1:[^:/%]*:[^:/%]*:[^:/%]*:[^:/%]*:[aos]$/;
+
+/** Whether a level value read from a path (a key segment, a listing prefix) is a raw CRN cut at its scope. */
+export function isPartialCrn(level: string, value: string): boolean {
+  return CRN_LEVELS.has(level) && PARTIAL_CRN.test(value);
+}
 
 const STREAM_ID = /^\d{8}T\d{6}Z$/;
 const SEQUENCE = /^(\d{8,})\.gz$/;
@@ -87,8 +115,20 @@ function digitsValue(text: string, width: number): number {
 export function parseKey(key: string): KeyParse {
   const fail = (reason: string): KeyParse => ({ ok: false, reason: `key ${JSON.stringify(key.slice(0, 1024))} is not a flow-log object key: ${reason}` });
   if (!key.startsWith(KEY_ROOT)) return fail(`it does not start with ${KEY_ROOT}`);
-  const segments = key.slice(KEY_ROOT.length).split('/');
   const names = [...KEY_LEVELS, ...TIME_LEVELS];
+  // A raw CRN's `a/<account>` splits it over two segments: join them back.
+  const split = key.slice(KEY_ROOT.length).split('/');
+  const segments: string[] = [];
+  let raw = false;
+  for (let j = 0; j < split.length; j++) {
+    const eq = split[j].indexOf('=');
+    if (j + 1 < split.length && eq > 0 && isPartialCrn(split[j].slice(0, eq), split[j].slice(eq + 1))) {
+      segments.push(`${split[j]}/${split[++j]}`);
+      raw = true;
+    } else {
+      segments.push(split[j]);
+    }
+  }
   if (segments.length !== names.length + 1) return fail(`expected ${names.length + 1} segments after ${KEY_ROOT}, found ${segments.length}`);
   const values: string[] = [];
   for (let i = 0; i < names.length; i++) {
@@ -121,6 +161,7 @@ export function parseKey(key: string): KeyParse {
   return {
     ok: true,
     key: { account, region, vpcCrn, subnetCrn, endpointType, instanceCrn, interfaceId, recordType, year, month, day, hour, streamId, sequence: Number(seq[1]) },
+    encoding: raw ? 'raw' : 'url-encoded',
   };
 }
 
@@ -160,6 +201,8 @@ export interface NarrowingOptions {
   recordTypes?: readonly RecordType[];
   /** "Now", the end of a range with only `since`. @default Date.now() */
   now?: number;
+  /** How the bucket spells CRN levels in its keys, for the CRNs put into prefixes. @default url-encoded */
+  crnEncoding?: CrnEncoding;
 }
 
 export const DEFAULT_PARTITION_SLACK_MS = 15 * 60 * 1000;
@@ -181,10 +224,14 @@ export function partitionRange(scope: KeyScope, options: NarrowingOptions = {}):
 /** The value a level takes under this scope: known values, or undefined when the scope does not pin it. */
 function knownValues(level: KeyLevel, scope: KeyScope, options: NarrowingOptions): readonly string[] | undefined {
   switch (level) {
-    case 'account':
-      return scope.account !== undefined ? [scope.account] : undefined;
-    case 'region':
-      return scope.region !== undefined ? [scope.region] : undefined;
+    case 'account': {
+      const account = scope.account ?? impliedByCrn(scope).account;
+      return account !== undefined ? [account] : undefined;
+    }
+    case 'region': {
+      const region = scope.region ?? impliedByCrn(scope).region;
+      return region !== undefined ? [region] : undefined;
+    }
     case 'vpc-id':
       return scope.vpc !== undefined && isCrn(scope.vpc) ? [scope.vpc] : undefined;
     case 'subnet-id':
@@ -198,6 +245,22 @@ function knownValues(level: KeyLevel, scope: KeyScope, options: NarrowingOptions
     case 'record-type':
       return scope.recordType !== undefined ? [scope.recordType] : (options.recordTypes ?? RECORD_TYPES);
   }
+}
+
+/**
+ * The account and region a scope's CRN implies: a CRN names its account (`a/<account>`) and its location (a VPC
+ * CRN its region, a subnet or instance CRN its zone, `us-south-2`, in region `us-south`), which are the first two
+ * levels of every key under it.
+ */
+function impliedByCrn(scope: KeyScope): { account?: string; region?: string } {
+  for (const value of [scope.vpc, scope.subnet, scope.instance]) {
+    const crn = value !== undefined && isCrn(value) ? parseCrn(value) : undefined;
+    if (!crn) continue;
+    const account = /^a\/(.+)$/.exec(crn.scope)?.[1];
+    const region = crn.location.replace(/-\d+$/, '');
+    return { ...(account ? { account } : {}), ...(region ? { region } : {}) };
+  }
+  return {};
 }
 
 /** Whether the scope constrains a level at all (a pinned value or an id to match). */
@@ -257,7 +320,8 @@ export function planPrefixesFrom(prefix: string, levelsDone: number, scope: KeyS
       const laterConstrained = range !== undefined || KEY_LEVELS.slice(i).some((l) => constrains(l, scope));
       return laterConstrained ? { prefixes, openLevel: level } : { prefixes };
     }
-    const segments = values.map((v) => `${level}=${level === 'record-type' ? v : enc(v)}/`);
+    const encoding = options.crnEncoding ?? 'url-encoded';
+    const segments = values.map((v) => `${level}=${level === 'record-type' ? v : spell(level, v, encoding)}/`);
     prefixes = prefixes.flatMap((p) => segments.map((s) => p + s));
   }
   if (range === undefined) return { prefixes };
@@ -271,12 +335,19 @@ export function narrowPrefixes(scope: KeyScope, options: NarrowingOptions = {}):
 }
 
 /**
- * The value of `level` in a common prefix returned by a delimiter listing (`…/vpc-id=crn%3A…/`), decoded, or
- * undefined when the prefix does not end in that level.
+ * The value of `level` in a common prefix returned by a delimiter listing (`…/vpc-id=crn%3A…/`, or a raw CRN over
+ * two segments: `…/vpc-id=crn:v1:…:a/<account>::vpc:…/`), decoded, or undefined when the prefix does not end in that
+ * level. A raw CRN cut at its scope (`…/vpc-id=crn:v1:…:a/`) comes back as such (see `isPartialCrn`): list one
+ * level deeper for the whole value.
  */
 export function levelValueOf(commonPrefix: string, level: KeyLevel): string | undefined {
   const trimmed = commonPrefix.endsWith('/') ? commonPrefix.slice(0, -1) : commonPrefix;
-  const segment = trimmed.slice(trimmed.lastIndexOf('/') + 1);
+  let segment = trimmed.slice(trimmed.lastIndexOf('/') + 1);
+  if (!segment.startsWith(`${level}=`) && CRN_LEVELS.has(level)) {
+    const before = trimmed.slice(0, trimmed.lastIndexOf('/'));
+    const previous = before.slice(before.lastIndexOf('/') + 1);
+    if (previous.startsWith(`${level}=`) && isPartialCrn(level, previous.slice(level.length + 1))) segment = `${previous}/${segment}`;
+  }
   if (!segment.startsWith(`${level}=`)) return undefined;
   try {
     const value = decodeURIComponent(segment.slice(level.length + 1));

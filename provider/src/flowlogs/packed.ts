@@ -31,15 +31,20 @@ export const FLAG_OUTBOUND = 1; // direction "O"
 export const FLAG_REJECTED = 2; // action "rejected"
 export const FLAG_INITIATED = 4;
 export const FLAG_TERMINATED = 8;
+/** `start_time` / `end_time` were empty: F_START / F_END hold the capture window's start / end. */
+export const FLAG_NO_START = 16;
+export const FLAG_NO_END = 32;
 
 /** Packs validated records (their times and addresses parse, as the validator checked). */
-export function packRecords(records: readonly FlowLogRecord[]): Float64Array {
+export function packRecords(records: readonly FlowLogRecord[], header: Pick<FlowLogHeader, 'capture_start_time' | 'capture_end_time'>): Float64Array {
   const data = new Float64Array(records.length * STRIDE);
+  const captureStart = parseRfc3339(header.capture_start_time) ?? NaN;
+  const captureEnd = parseRfc3339(header.capture_end_time) ?? NaN;
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
     const o = i * STRIDE;
-    data[o + F_START] = parseRfc3339(r.start_time) ?? NaN;
-    data[o + F_END] = parseRfc3339(r.end_time) ?? NaN;
+    data[o + F_START] = r.start_time === '' ? captureStart : (parseRfc3339(r.start_time) ?? NaN);
+    data[o + F_END] = r.end_time === '' ? captureEnd : (parseRfc3339(r.end_time) ?? NaN);
     data[o + F_CONN_START] = parseRfc3339(r.connection_start_time) ?? NaN;
     data[o + F_INITIATOR_IP] = parseIpv4(r.initiator_ip) ?? NaN;
     data[o + F_TARGET_IP] = parseIpv4(r.target_ip) ?? NaN;
@@ -50,7 +55,9 @@ export function packRecords(records: readonly FlowLogRecord[]): Float64Array {
       (r.direction === 'O' ? FLAG_OUTBOUND : 0) |
       (r.action === 'rejected' ? FLAG_REJECTED : 0) |
       (r.was_initiated ? FLAG_INITIATED : 0) |
-      (r.was_terminated ? FLAG_TERMINATED : 0);
+      (r.was_terminated ? FLAG_TERMINATED : 0) |
+      (r.start_time === '' ? FLAG_NO_START : 0) |
+      (r.end_time === '' ? FLAG_NO_END : 0);
     data[o + F_BYTES_I] = r.bytes_from_initiator;
     data[o + F_PACKETS_I] = r.packets_from_initiator;
     data[o + F_BYTES_T] = r.bytes_from_target;
@@ -71,8 +78,8 @@ export function unpackRecord(data: Float64Array, i: number): FlowLogRecord {
   const o = i * STRIDE;
   const flags = data[o + F_FLAGS];
   return {
-    start_time: formatRfc3339(data[o + F_START]),
-    end_time: formatRfc3339(data[o + F_END]),
+    start_time: flags & FLAG_NO_START ? '' : formatRfc3339(data[o + F_START]),
+    end_time: flags & FLAG_NO_END ? '' : formatRfc3339(data[o + F_END]),
     connection_start_time: formatRfc3339(data[o + F_CONN_START]),
     direction: flags & FLAG_OUTBOUND ? 'O' : 'I',
     action: flags & FLAG_REJECTED ? 'rejected' : 'accepted',
@@ -145,5 +152,5 @@ export class PackedDocument implements FlowLogDocument {
 /** The packed records of any document: the packed form as is, a plain document packed now. */
 export function packedRecordsOf(doc: FlowLogDocument): { count: number; data: Float64Array } {
   if (doc instanceof PackedDocument) return { count: doc.count, data: doc.data };
-  return { count: doc.flow_logs.length, data: packRecords(doc.flow_logs) };
+  return { count: doc.flow_logs.length, data: packRecords(doc.flow_logs, doc) };
 }

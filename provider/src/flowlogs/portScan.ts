@@ -41,12 +41,13 @@ export class PortScanTracker {
     this.count++;
   }
 
-  findings(threshold = DEFAULT_PORT_SCAN_THRESHOLD, windowSeconds = DEFAULT_PORT_SCAN_WINDOW_SECONDS): PortScanFinding[] {
+  /** The parts of the findings over the threshold (see `portScanFinding`), ascending by initiator. */
+  parts(threshold = DEFAULT_PORT_SCAN_THRESHOLD, windowSeconds = DEFAULT_PORT_SCAN_WINDOW_SECONDS): PortScanParts[] {
     const ev = this.events;
     const order = Array.from({ length: this.count }, (_, i) => i);
     order.sort((a, b) => ev[a * FIELDS] - ev[b * FIELDS] || ev[a * FIELDS + 1] - ev[b * FIELDS + 1] || ev[a * FIELDS + 2] - ev[b * FIELDS + 2] || ev[a * FIELDS + 3] - ev[b * FIELDS + 3]);
     const windowMs = windowSeconds * 1000;
-    const out: PortScanFinding[] = [];
+    const out: PortScanParts[] = [];
     for (let start = 0; start < order.length; ) {
       const initiator = ev[order[start] * FIELDS];
       let end = start;
@@ -58,7 +59,7 @@ export class PortScanTracker {
     return out; // ascending by initiator address
   }
 
-  private scanOf(idx: number[], threshold: number, windowMs: number, windowSeconds: number): PortScanFinding | undefined {
+  private scanOf(idx: number[], threshold: number, windowMs: number, windowSeconds: number): PortScanParts | undefined {
     const ev = this.events;
     const time = (k: number) => ev[idx[k] * FIELDS + 1];
     const ports = new Map<number, number>();
@@ -88,29 +89,63 @@ export class PortScanTracker {
       if (hosts.size > maxHosts) maxHosts = hosts.size;
     }
     if (maxPorts < threshold && maxHosts < threshold) return undefined;
-    const allPorts = [...new Set(idx.map((i) => ev[i * FIELDS + 3]))].sort((a, b) => a - b);
-    const allTargets = [...new Set(idx.map((i) => ev[i * FIELDS + 2]))].sort((a, b) => a - b);
-    const protocols = [...new Set(idx.map((i) => ev[i * FIELDS + 4]))].sort((a, b) => a - b).map(protocolName);
-    const interfaces = [...new Set(idx.map((i) => this.interfaces.names[this.interfaceOf[i]]))].sort();
-    const initiatorIp = formatIpv4(ev[idx[0] * FIELDS]);
     return {
-      kind: 'port-scan',
-      initiatorIp,
-      ports: allPorts,
-      targets: allTargets.map(formatIpv4),
-      protocols,
+      initiatorIp: ev[idx[0] * FIELDS],
+      ports: idx.map((i) => ev[i * FIELDS + 3]),
+      targets: idx.map((i) => ev[i * FIELDS + 2]),
+      protocols: idx.map((i) => ev[i * FIELDS + 4]),
       rejectedFlows: idx.length,
       maxPortsInWindow: maxPorts,
       maxHostsInWindow: maxHosts,
-      windowStart: formatRfc3339(bestStart),
-      windowEnd: formatRfc3339(bestEnd),
+      windowStartMs: bestStart,
+      windowEndMs: bestEnd,
       windowSeconds,
       threshold,
-      interfaces,
-      message:
-        `${initiatorIp} was rejected on ${plural(allPorts.length, 'distinct port')} (${numberRanges(allPorts)}) of ${plural(allTargets.length, 'host')} ` +
-        `(${plural(idx.length, 'rejected flow')}; up to ${plural(maxPorts, 'port')} and ${plural(maxHosts, 'host')} within ${duration(windowSeconds)}, ` +
-        `threshold ${threshold}): probably a port scan from ${initiatorIp}.`,
+      interfaces: idx.map((i) => this.interfaces.names[this.interfaceOf[i]]),
     };
   }
+}
+
+/** What a port-scan finding is made of, however it was computed (this tracker, or SQL). Lists in any order. */
+export interface PortScanParts {
+  initiatorIp: number;
+  ports: number[];
+  targets: number[];
+  protocols: number[];
+  rejectedFlows: number;
+  maxPortsInWindow: number;
+  maxHostsInWindow: number;
+  windowStartMs: number;
+  windowEndMs: number;
+  windowSeconds: number;
+  threshold: number;
+  interfaces: string[];
+}
+
+/** The finding, with its lists distinct and sorted and its message in words. */
+export function portScanFinding(p: PortScanParts): PortScanFinding {
+  const distinct = (values: number[]) => [...new Set(values)].sort((a, b) => a - b);
+  const allPorts = distinct(p.ports);
+  const allTargets = distinct(p.targets);
+  const initiatorIp = formatIpv4(p.initiatorIp);
+  const { maxPortsInWindow: maxPorts, maxHostsInWindow: maxHosts, windowSeconds, threshold } = p;
+  return {
+    kind: 'port-scan',
+    initiatorIp,
+    ports: allPorts,
+    targets: allTargets.map(formatIpv4),
+    protocols: distinct(p.protocols).map(protocolName),
+    rejectedFlows: p.rejectedFlows,
+    maxPortsInWindow: maxPorts,
+    maxHostsInWindow: maxHosts,
+    windowStart: formatRfc3339(p.windowStartMs),
+    windowEnd: formatRfc3339(p.windowEndMs),
+    windowSeconds,
+    threshold,
+    interfaces: [...new Set(p.interfaces)].sort(),
+    message:
+      `${initiatorIp} was rejected on ${plural(allPorts.length, 'distinct port')} (${numberRanges(allPorts)}) of ${plural(allTargets.length, 'host')} ` +
+      `(${plural(p.rejectedFlows, 'rejected flow')}; up to ${plural(maxPorts, 'port')} and ${plural(maxHosts, 'host')} within ${duration(windowSeconds)}, ` +
+      `threshold ${threshold}): probably a port scan from ${initiatorIp}.`,
+  };
 }

@@ -1,18 +1,29 @@
 /**
  * Streaming readers of flow-log objects: from a COS bucket (ibm-cos-sdk: listObjectsV2 paging, narrowed prefixes,
- * streamed gunzip) or from a local directory of .gz files. Objects are fetched with bounded concurrency and yielded
+ * whole-object gunzip) or from a local directory of .gz files. Objects are fetched with bounded concurrency and yielded
  * in listing order; an object that cannot be read or decoded is yielded with its problems, and every other object
  * is still read. Only listing failures (no such bucket, access denied, network) end the iteration, with an error.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { CosClient, CosConfig } from '../ibm/cos';
 import { idOfCrn, isCrn } from '../ibm/crn';
 import type { ObjectMeta } from './analyzer';
-import { decodeJson, decodeObject, DEFAULT_MAX_JSON_BYTES, gzipFailure, type DecodeResult, type ObjectErrorKind } from './decode';
+import { decodeObject, DEFAULT_LIMITS, tooLarge, type DecodeResult, type ObjectErrorKind, type ObjectLimits } from './decode';
 import type { FlowLogDocument, Problem } from './document';
-import { KEY_LEVELS, keyInScope, levelValueInScope, levelValueOf, parseKey, planPrefixesFrom, KEY_ROOT, type KeyScope, type NarrowingOptions } from './keys';
+import {
+  isPartialCrn,
+  KEY_LEVELS,
+  keyInScope,
+  levelValueInScope,
+  levelValueOf,
+  parseKey,
+  planPrefixesFrom,
+  KEY_ROOT,
+  type CrnEncoding,
+  type KeyScope,
+  type NarrowingOptions,
+} from './keys';
 import { parseRfc3339 } from './time';
 
 /** One object read: its document, or why there is none. */
@@ -44,6 +55,8 @@ export interface ObjectStore {
   list(prefix: string, options: { delimiter?: string; continuationToken?: string; maxKeys?: number }): Promise<ListPage>;
   /** The stored (gzip) bytes: a stream, or the whole object. */
   get(key: string): Promise<Readable | Buffer>;
+  /** Objects worth fetching at once from this store. */
+  readonly concurrency?: number;
 }
 
 export interface ReadProgress {
@@ -61,7 +74,7 @@ export interface ReadOptions {
   /** What to read; keys outside it are not fetched, documents outside its time range are not yielded. */
   scope?: KeyScope;
   narrowing?: NarrowingOptions;
-  /** Objects fetched at once. @default 8 */
+  /** Objects fetched at once. @default the store's (`ObjectStore.concurrency`), else 8 */
   concurrency?: number;
   /** Keys per listing page (MaxKeys). @default 1000 */
   pageSize?: number;
@@ -74,8 +87,13 @@ export interface ReadOptions {
    * @default false
    */
   discover?: boolean;
-  /** Decompressed size above which an object is refused. @default 256 MiB */
-  maxJsonBytes?: number;
+  /** The per-object budget (decompressed bytes, records); an object over it is a `too-large` error. @default DEFAULT_LIMITS */
+  limits?: Partial<ObjectLimits>;
+  /**
+   * Decodes one object's stored (gzip) bytes, for callers that decode elsewhere (worker threads: see decodePool.ts).
+   * @default decodeObject, on this thread (a streamed body is gunzipped as it arrives)
+   */
+  decoder?: (gz: Buffer, limits: ObjectLimits) => Promise<DecodeResult>;
   /**
    * `required`: a key not in the documented layout is reported, not fetched. `optional`: every `.gz` object is
    * read, whatever its name (local directories of downloaded objects). @default required
@@ -108,6 +126,8 @@ export function cosStore(cos: CosClient | CosConfig, bucket: string): ObjectStor
   const client = cosClientOf(cos);
   return {
     name: `bucket ${bucket}`,
+    // Over kept-alive connections, more requests in flight keep both ends busy (see the COS benchmark).
+    concurrency: 32,
     async list(prefix, { delimiter, continuationToken, maxKeys }) {
       let page;
       try {
@@ -231,23 +251,40 @@ async function* pages(store: ObjectStore, prefix: string, delimiter: string | un
 }
 
 /**
+ * How the bucket spells CRN levels, from its first key (one small listing), when the scope puts a CRN into a
+ * prefix; url-encoded when it holds no key of the layout.
+ */
+async function crnEncodingOf(store: ObjectStore, scope: KeyScope): Promise<CrnEncoding> {
+  if (![scope.vpc, scope.subnet, scope.instance].some((v) => v !== undefined && isCrn(v))) return 'url-encoded';
+  const page = await store.list(KEY_ROOT, { maxKeys: 1 });
+  const first = page.objects.length > 0 ? parseKey(page.objects[0].key) : undefined;
+  return first?.ok ? first.encoding : 'url-encoded';
+}
+
+/**
  * The objects under the narrowest prefixes for the scope (discovering unpinned levels with delimiter listings when
  * asked), a page at a time: arrays, so that each key does not cost a trip through async generators.
  */
 async function* listScope(store: ObjectStore, scope: KeyScope, options: ReadOptions, prefix = KEY_ROOT, levelsDone = 0): AsyncGenerator<ListedObject[]> {
   const pageSize = options.pageSize ?? 1000;
+  if (levelsDone === 0 && options.narrowing?.crnEncoding === undefined) {
+    options = { ...options, narrowing: { ...options.narrowing, crnEncoding: await crnEncodingOf(store, scope) } };
+  }
   const plan = planPrefixesFrom(prefix, levelsDone, scope, options.narrowing);
   if (plan.openLevel !== undefined && options.discover === true) {
     const level = plan.openLevel;
     const index = KEY_LEVELS.indexOf(level);
-    for (const p of plan.prefixes) {
+    /** The level's values under a prefix; a raw CRN cut at its scope's `/` is listed one level deeper. */
+    async function* values(p: string): AsyncGenerator<string> {
       for await (const page of pages(store, p, '/', pageSize)) {
         for (const cp of page.commonPrefixes) {
           const value = levelValueOf(cp, level);
-          if (value !== undefined && levelValueInScope(level, value, scope)) yield* listScope(store, scope, options, cp, index + 1);
+          if (value !== undefined && isPartialCrn(level, value)) yield* values(cp);
+          else if (value !== undefined && levelValueInScope(level, value, scope)) yield cp;
         }
       }
     }
+    for (const p of plan.prefixes) for await (const cp of values(p)) yield* listScope(store, scope, options, cp, index + 1);
     return;
   }
   for (const p of plan.prefixes) {
@@ -271,55 +308,46 @@ const failure = (o: ListedObject, kind: ObjectErrorKind, problems: Problem[], ex
   problems,
 });
 
-/** Decompresses a stream, keeping at most `max` bytes; source failures are `read`, zlib failures `gzip`. */
-function gunzipStream(source: Readable, max: number): Promise<{ ok: true; bytes: Buffer } | { ok: false; result: DecodeResult }> {
-  return new Promise((resolve) => {
-    const gunzip = createGunzip();
+/** Reads a stream whole, refusing more than `max` bytes (undefined then). */
+function collect(source: Readable, max: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let settled = false;
-    const finish = (value: { ok: true; bytes: Buffer } | { ok: false; result: DecodeResult }) => {
-      if (settled) return;
-      settled = true;
-      if (!value.ok) {
-        source.unpipe?.(gunzip);
-        source.destroy?.();
-        gunzip.destroy();
-      }
-      resolve(value);
-    };
-    source.on('error', (error: Error & { code?: string; statusCode?: number }) => {
-      const status = error.statusCode ? ` (HTTP ${error.statusCode})` : '';
-      finish({ ok: false, result: { ok: false, kind: 'read', problems: [{ path: '', reason: `could not be read: ${error.code ?? 'error'}${status}: ${error.message}` }] } });
-    });
-    gunzip.on('error', (error) => finish({ ok: false, result: gzipFailure(error) }));
-    gunzip.on('data', (chunk: Buffer) => {
+    source.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > max) {
-        finish({ ok: false, result: { ok: false, kind: 'too-large', problems: [{ path: '', reason: `the decompressed document is larger than ${max} bytes` }] } });
-        return;
-      }
-      chunks.push(chunk);
+        source.destroy();
+        resolve(undefined);
+      } else chunks.push(chunk);
     });
-    gunzip.on('end', () => finish({ ok: true, bytes: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size) }));
-    source.pipe(gunzip);
+    source.on('error', reject);
+    source.on('end', () => resolve(Buffer.concat(chunks, size)));
   });
 }
 
-async function fetchObject(store: ObjectStore, listed: ListedObject, meta: Partial<FlowLogObject>, maxJsonBytes: number): Promise<FlowLogObject> {
+/** How far a stored (gzip) object may exceed its decompressed budget: gzip of incompressible bytes grows a little. */
+const storedLimitOf = (limits: ObjectLimits) => limits.maxJsonBytes + (limits.maxJsonBytes >> 6) + 1024;
+
+const readFailure = (error: unknown): DecodeResult => {
+  const e = error as Error & { code?: string; statusCode?: number };
+  return { ok: false, kind: 'read', problems: [{ path: '', reason: `could not be read: ${e.code ?? 'error'}${e.statusCode ? ` (HTTP ${e.statusCode})` : ''}: ${e.message}` }] };
+};
+
+async function fetchObject(store: ObjectStore, listed: ListedObject, meta: Partial<FlowLogObject>, limits: ObjectLimits, decoder: ReadOptions['decoder']): Promise<FlowLogObject> {
   let result: DecodeResult;
-  try {
-    const body = await store.get(listed.key);
-    if (Buffer.isBuffer(body)) {
-      if (listed.size !== body.length) listed = { ...listed, size: body.length };
-      result = decodeObject(body, maxJsonBytes);
-    } else {
-      const out = await gunzipStream(body, maxJsonBytes);
-      result = out.ok ? decodeJson(out.bytes) : out.result;
+  if (listed.size > storedLimitOf(limits)) {
+    result = tooLarge('bytes', limits);
+  } else {
+    try {
+      const body = await store.get(listed.key);
+      // A stream is read whole first: objects are small (about 100 KB decompressed), and one gunzip of the whole
+      // object, sized from its trailer, costs a fraction of a streamed one's many 16 KB chunks.
+      const gz = Buffer.isBuffer(body) ? body : await collect(body, storedLimitOf(limits));
+      if (gz && listed.size !== gz.length) listed = { ...listed, size: gz.length };
+      result = !gz || gz.length > storedLimitOf(limits) ? tooLarge('bytes', limits) : decoder ? await decoder(gz, limits) : decodeObject(gz, limits);
+    } catch (error) {
+      result = readFailure(error);
     }
-  } catch (error) {
-    const e = error as Error & { code?: string; statusCode?: number };
-    result = { ok: false, kind: 'read', problems: [{ path: '', reason: `could not be read: ${e.code ?? 'error'}${e.statusCode ? ` (HTTP ${e.statusCode})` : ''}: ${e.message}` }] };
   }
   if (!result.ok) return failure(listed, result.kind, result.problems, { ...meta, ...(result.jsonBytes !== undefined ? { jsonBytes: result.jsonBytes } : {}) });
   return {
@@ -366,8 +394,8 @@ export function documentInScope(doc: FlowLogDocument, scope: KeyScope): boolean 
 /** Reads the objects of any store; see `readFlowLogs`. */
 export async function* readObjects(store: ObjectStore, options: ReadOptions = {}): AsyncGenerator<FlowLogObject> {
   const scope = options.scope ?? {};
-  const concurrency = Math.max(1, options.concurrency ?? 8);
-  const maxJsonBytes = options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
+  const concurrency = Math.max(1, options.concurrency ?? store.concurrency ?? 8);
+  const limits: ObjectLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const layoutRequired = options.keyLayout !== 'optional';
   const progress: ReadProgress = { done: 0, total: 0, listingComplete: false, failed: 0, skipped: 0 };
   const report = () => options.onProgress?.({ ...progress });
@@ -380,9 +408,12 @@ export async function* readObjects(store: ObjectStore, options: ReadOptions = {}
   let listingDone = false;
   const plan = (listed: ListedObject): (() => Promise<FlowLogObject>) | undefined => {
     const parsed = parseKey(listed.key);
-    if (parsed.ok) return keyInScope(parsed.key, scope, options.narrowing) ? () => fetchObject(store, listed, { parsedKey: parsed.key }, maxJsonBytes) : undefined;
+    if (parsed.ok) {
+      const meta = { parsedKey: parsed.key, keyEncoding: parsed.encoding };
+      return keyInScope(parsed.key, scope, options.narrowing) ? () => fetchObject(store, listed, meta, limits, options.decoder) : undefined;
+    }
     if (layoutRequired) return async () => failure(listed, 'key', [{ path: '', reason: parsed.reason }]);
-    return listed.key.endsWith('.gz') ? () => fetchObject(store, listed, {}, maxJsonBytes) : undefined;
+    return listed.key.endsWith('.gz') ? () => fetchObject(store, listed, {}, limits, options.decoder) : undefined;
   };
   try {
     for (;;) {

@@ -29,7 +29,7 @@ export interface CollectorTotals extends Totals {
   interfaces: number;
 }
 
-/** An address pair by bytes (both directions). A connection logged at both of its ends counts at each. */
+/** An address pair by bytes (both directions). A pair logged at both of its ends counts once (see `TrafficTotals`). */
 export interface Talker {
   initiatorIp: string;
   targetIp: string;
@@ -127,7 +127,32 @@ export interface VolumeReport {
   periodSource: 'range' | 'capture windows' | 'none';
   basis: string;
   pricePerGb?: number;
+  /** The traffic's bytes, counted once per pair (`totals.bytes`), and scaled to 30 days. */
+  trafficBytes: number;
+  projected30DayTrafficBytes?: number;
   collectors: VolumeEntry[];
+}
+
+/**
+ * The flow records over every object read, a pair of addresses logged at both ends (the initiator's interface with
+ * direction O, the target's with direction I: IBM documents identical initiator and target fields on both) counted
+ * once, from the end that logged more of its flow records (the initiator's on a tie). Interface and collector totals
+ * show each one's own objects in full.
+ */
+export interface TrafficTotals {
+  flows: number;
+  accepted: number;
+  rejected: number;
+  bytes: number;
+  packets: number;
+  /** Pairs logged at both ends, and what the other end logged that was not counted again. */
+  bothEnds: { pairs: number; flows: number; bytes: number; packets: number };
+}
+
+/** An object that was analyzed although something in it is inconsistent. */
+export interface ObjectWarning {
+  key: string;
+  message: string;
 }
 
 export interface ObjectFailure {
@@ -139,8 +164,20 @@ export interface ObjectFailure {
 }
 
 export interface FlowLogReport {
-  objects: { analyzed: number; failed: number; empty: number; skipData: number; records: number };
+  objects: {
+    analyzed: number;
+    failed: number;
+    empty: number;
+    skipData: number;
+    records: number;
+    /** Analyzed objects with a warning. */
+    warned: number;
+    /** Objects whose key is in the documented layout, by how it spells CRN levels. */
+    keyEncodings: { urlEncoded: number; raw: number };
+  };
   failures: ObjectFailure[];
+  warnings: ObjectWarning[];
+  totals: TrafficTotals;
   interfaces: InterfaceTotals[];
   collectors: CollectorTotals[];
   topTalkers: Talker[];

@@ -1,24 +1,17 @@
 /**
  * The fast decoder: reads a flow-log document straight from its UTF-8 bytes into the packed form, validating every
- * field on the way, without building a JavaScript object per record. It accepts a strict subset of JSON (ASCII
- * strings without escapes, integers without fraction or exponent, timestamps in the form `2021-11-23T20:29:59Z`,
- * no unknown or repeated fields) and gives up (returns undefined) on anything else, valid or not; the caller then
- * decodes with JSON.parse and `validateDocument`, which also explains what is wrong. So whatever this accepts,
- * the slow path accepts with the same values (a property test holds the two to that).
+ * field on the way, without building a JavaScript object per record. It accepts a strict subset of JSON for the
+ * documented fields (ASCII strings without escapes, integers without fraction or exponent, timestamps in the form
+ * `2021-11-23T20:29:59Z`, no repeated fields); unknown fields, at the top or in a record, are skipped as valid JSON
+ * without building anything (so no shape the format does not have can make it slow or large). On anything else,
+ * valid or not, it gives up (returns undefined); the caller then decodes with the bounded parser of parse.ts and
+ * `validateDocument`, which also explains what is wrong. So whatever this accepts, the slow path accepts with the
+ * same values (a property test holds the two to that). More records than the budget end the scan: `TOO_MANY_RECORDS`.
  */
 import { headerProblems, UINT32_MAX, type FlowLogHeader } from './document';
 import * as P from './packed';
-import { daysFromCivil, daysInMonth } from './time';
-
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
-const ZERO = 0x30;
-const NINE = 0x39;
+import { COLON, COMMA, LBRACE, LBRACKET, NINE, QUOTE, RBRACE, RBRACKET, skipJsonString, skipJsonValue, ZERO } from './skip';
+import { daysFromCivil, daysInMonth, parseRfc3339 } from './time';
 
 // Field kinds.
 const TIME = 0;
@@ -78,17 +71,28 @@ const N_HEADER_STRINGS = HEADER_STRING_FIELDS.length;
 const I_NUMBER = N_HEADER_STRINGS;
 
 /** Records are scanned into this (grown as needed, reused); each document gets an exact copy. */
-let scratch = new Float64Array(P.STRIDE * 4096);
+const SCRATCH_RECORDS = 4096;
+let scratch = new Float64Array(P.STRIDE * SCRATCH_RECORDS);
 
 class GiveUp {}
 const GIVE_UP = new GiveUp();
 const ONE = new Float64Array(1);
 
+/** `scanDocument`'s answer when `flow_logs` holds more records than the budget. */
+export const TOO_MANY_RECORDS = Symbol('too many records');
+class TooMany {}
+const TOO_MANY = new TooMany();
+
 class Scanner {
   pos = 0;
+  /** Whether a record's start_time or end_time was empty (filled from the capture window at the end). */
+  emptyTimes = false;
   private readonly view: DataView;
 
-  constructor(private readonly buf: Buffer) {
+  constructor(
+    private readonly buf: Buffer,
+    private readonly maxRecords: number,
+  ) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
@@ -121,11 +125,21 @@ class Scanner {
     return true;
   }
 
-  /** A key (at its opening quote) among `keys`, or give up. */
+  /** A key (at its opening quote) among `keys`, or -1 with the unknown key consumed. */
   key(keys: readonly Uint8Array[], guess: number): number {
     if (guess >= 0 && this.matches(keys[guess])) return guess;
     for (let k = 0; k < keys.length; k++) if (this.matches(keys[k])) return k;
-    return this.fail();
+    const end = skipJsonString(this.buf, this.pos);
+    if (end < 0) this.fail();
+    this.pos = end;
+    return -1;
+  }
+
+  /** Any JSON value, skipped without building it. */
+  skip(): void {
+    const end = skipJsonValue(this.buf, this.pos);
+    if (end < 0) this.fail();
+    this.pos = end;
   }
 
   /** A string of printable ASCII without escapes, at its opening quote. */
@@ -155,6 +169,7 @@ class Scanner {
     // Fields in the documented order first (what the service writes); any other order through the general path.
     const p = scanRecord(this.buf, this.view, this.pos, out, o, true);
     this.pos = p >= 0 ? p : scanRecord(this.buf, this.view, this.pos, out, o, false);
+    if (out[o + P.F_FLAGS] & (P.FLAG_NO_START | P.FLAG_NO_END)) this.emptyTimes = true;
   }
 
   /** The `flow_logs` array into the scratch buffer; returns the record count. */
@@ -166,6 +181,7 @@ class Scanner {
     }
     let count = 0;
     for (;;) {
+      if (count === this.maxRecords) throw TOO_MANY;
       if ((count + 1) * P.STRIDE > scratch.length) {
         const bigger = new Float64Array(scratch.length * 2);
         bigger.set(scratch);
@@ -190,11 +206,19 @@ class Scanner {
     for (;;) {
       if (this.ws() !== QUOTE) this.fail();
       const k = this.key(TOP_KEY_BYTES, guess);
+      this.expect(COLON);
+      this.ws();
+      if (k < 0) {
+        this.skip();
+        const c = this.ws();
+        this.pos++;
+        if (c === RBRACE) break;
+        if (c !== COMMA) this.fail();
+        continue;
+      }
       guess = k + 1 < TOP_FIELDS.length ? k + 1 : -1;
       if (seen & (1 << k)) this.fail();
       seen |= 1 << k;
-      this.expect(COLON);
-      this.ws();
       if (k < N_HEADER_STRINGS) strings[k] = this.asciiString();
       else if (k === I_NUMBER) number = this.uint();
       else count = this.records();
@@ -204,24 +228,42 @@ class Scanner {
       if (c !== COMMA) this.fail();
     }
     if (this.ws() !== undefined) this.fail(); // only whitespace may follow
-    if (seen !== (1 << TOP_FIELDS.length) - 1 || number !== count || number > UINT32_MAX) this.fail();
+    if (seen !== (1 << TOP_FIELDS.length) - 1 || number > UINT32_MAX) this.fail();
     const header: Record<string, unknown> = { number_of_flow_logs: number };
     for (let i = 0; i < N_HEADER_STRINGS; i++) header[HEADER_STRING_FIELDS[i]] = strings[i];
     if (headerProblems(header).length > 0) this.fail();
-    return new P.PackedDocument(header as unknown as FlowLogHeader, count, scratch.slice(0, count * P.STRIDE));
+    const data = scratch.slice(0, count * P.STRIDE);
+    if (this.emptyTimes) fillEmptyTimes(data, count, header as unknown as FlowLogHeader);
+    return new P.PackedDocument(header as unknown as FlowLogHeader, count, data);
+  }
+}
+
+/** Empty start / end times take the capture window's start / end (as `packRecords` does). */
+function fillEmptyTimes(data: Float64Array, count: number, header: FlowLogHeader): void {
+  const start = parseRfc3339(header.capture_start_time)!;
+  const end = parseRfc3339(header.capture_end_time)!;
+  for (let o = 0; o < count * P.STRIDE; o += P.STRIDE) {
+    const flags = data[o + P.F_FLAGS];
+    if (flags & P.FLAG_NO_START) data[o + P.F_START] = start;
+    if (flags & P.FLAG_NO_END) data[o + P.F_END] = end;
   }
 }
 
 /**
- * The document in `bytes` (UTF-8 JSON) in packed form, or undefined when the fast path gives up: the bytes are
- * then invalid, or valid in a form it does not handle; either way decode them with JSON.parse and validate.
+ * The document in `bytes` (UTF-8 JSON) in packed form; undefined when the fast path gives up (the bytes are then
+ * invalid, or valid in a form it does not handle: decode them with the slow path); TOO_MANY_RECORDS when
+ * `flow_logs` holds more than `maxRecords` records.
  */
-export function scanDocument(bytes: Buffer): P.PackedDocument | undefined {
+export function scanDocument(bytes: Buffer, maxRecords = Infinity): P.PackedDocument | undefined | typeof TOO_MANY_RECORDS {
   try {
-    return new Scanner(bytes).document();
+    return new Scanner(bytes, maxRecords).document();
   } catch (error) {
     if (error === GIVE_UP) return undefined;
+    if (error === TOO_MANY) return TOO_MANY_RECORDS;
     throw error;
+  } finally {
+    // One huge document should not keep its scratch space for the rest of the run.
+    if (scratch.length > P.STRIDE * SCRATCH_RECORDS * 64) scratch = new Float64Array(P.STRIDE * SCRATCH_RECORDS);
   }
 }
 
@@ -257,21 +299,29 @@ function keyAt(b: Buffer, view: DataView, p: number, f: number): boolean {
   return true;
 }
 
-/** The field whose key is at p (at its opening quote), whitespace before the colon allowed; sets `keyEnd`. */
+/**
+ * The field whose key is at p (at its opening quote), whitespace before the colon allowed; sets `keyEnd` (after the
+ * colon). -1 for a key that is not a record field.
+ */
 let keyEnd = 0;
 function anyKey(b: Buffer, p: number): number {
-  for (let f = 0; f < RECORD_KEY_BYTES.length; f++) {
+  let field = -1;
+  let end = -1;
+  for (let f = 0; f < RECORD_KEY_BYTES.length && field < 0; f++) {
     const bytes = RECORD_KEY_BYTES[f];
     if (p + bytes.length > b.length) continue;
     let i = 0;
     while (i < bytes.length && b[p + i] === bytes[i]) i++;
     if (i < bytes.length) continue;
-    const q = skipWs(b, p + bytes.length);
-    if (b[q] !== COLON) give();
-    keyEnd = q + 1;
-    return f;
+    field = f;
+    end = p + bytes.length;
   }
-  return give();
+  if (field < 0) end = skipJsonString(b, p);
+  if (end < 0) give();
+  const q = skipWs(b, end);
+  if (b[q] !== COLON) give();
+  keyEnd = q + 1;
+  return field;
 }
 
 function twoDigits(b: Buffer, p: number): number {
@@ -352,6 +402,17 @@ function scanUint(b: Buffer, p: number, out: Float64Array, at: number): number {
   return p;
 }
 
+/** After a record's value at p: true at a comma (another field follows), false at its closing brace, else give up; sets `separatorEnd`. */
+let separatorEnd = 0;
+function afterValue(b: Buffer, p: number): boolean {
+  let c = b[p];
+  if (c <= 0x20) c = b[(p = skipWs(b, p))];
+  separatorEnd = p + 1;
+  if (c === COMMA) return true;
+  if (c === RBRACE) return false;
+  return give();
+}
+
 /** For each field, the field that followed it last time (row RECORD.length: the first field): tried first. */
 const NEXT = new Int32Array(RECORD.length + 1).fill(-1);
 /** The last date seen by `scanTime`. */
@@ -390,6 +451,15 @@ function scanRecord(b: Buffer, view: DataView, p: number, out: Float64Array, o: 
       } else {
         f = anyKey(b, p);
         p = keyEnd;
+        if (f < 0) {
+          // Not a record field: skipped without building it.
+          p = skipJsonValue(b, p);
+          if (p < 0) give();
+          const more = afterValue(b, p);
+          p = separatorEnd;
+          if (more) continue;
+          break;
+        }
         NEXT[prev] = f;
       }
       const bit = 1 << f;
@@ -401,6 +471,13 @@ function scanRecord(b: Buffer, view: DataView, p: number, out: Float64Array, o: 
     const slot = RECORD_SLOTS[f];
     switch (RECORD_KINDS[f]) {
       case TIME:
+        if (b[p] === QUOTE && b[p + 1] === QUOTE && slot !== P.F_CONN_START) {
+          // An empty start_time / end_time: the capture window's stands in (see FlowLogRecord).
+          flags |= slot === P.F_START ? P.FLAG_NO_START : P.FLAG_NO_END;
+          out[o + slot] = NaN;
+          p += 2;
+          break;
+        }
         p = scanTime(b, p, out, o + slot, DATES);
         break;
       case DIRECTION:
@@ -445,12 +522,9 @@ function scanRecord(b: Buffer, view: DataView, p: number, out: Float64Array, o: 
       default:
         p = scanUint(b, p, out, o + slot);
     }
-    let c = b[p];
-    if (c <= 0x20) c = b[(p = skipWs(b, p))];
-    p++;
-    if (c === COMMA) continue;
-    if (c === RBRACE) break;
-    give();
+    const more = afterValue(b, p);
+    p = separatorEnd;
+    if (!more) break;
   }
   if (inOrder ? field !== RECORD.length - 1 : seen !== ALL_RECORD_FIELDS) {
     if (inOrder) return -1;

@@ -1,14 +1,11 @@
 import { IbmNotFoundError } from '../ibm/errors';
-import type { Conflict, CollectorSpec } from '../precedence/types';
-import { liveState, overlay } from '../resources/coverage';
-import { InputError } from '../resources/errors';
-import type { CheckFailure } from '../resources/properties';
-import { checkActive, checkBucket, checkName, checkTarget, targetId } from '../resources/validation';
-import { resolve } from '../precedence';
-import type { FunctionServices } from './services';
-import { keyPath } from '../rpc/codec';
-
-export const TOKEN = 'ibmflowlogs:index:getCoverage';
+import { checkActive, checkBucket, checkName, checkTarget, targetId, targetNotFound } from '../model/collectorRules';
+import { type LiveState, liveState } from '../model/liveState';
+import { overlay, resolve } from '../precedence';
+import type { CollectorSpec, Conflict } from '../precedence/types';
+import { byProperty, type Failure, InputError, kindOf } from '../shared/failures';
+import { keyPath } from '../shared/propertyPath';
+import type { FunctionServices, FunctionType } from './types';
 
 const COLLECTOR_KEYS = ['name', 'target', 'storageBucket', 'active'] as const;
 const ARG_KEYS = ['vpc', 'collectors'] as const;
@@ -20,28 +17,26 @@ interface PlannedCollector {
   active: boolean;
 }
 
-const typeOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);
-
 /** Every problem of the arguments, with its property path (e.g. `collectors[1].target`). */
-function validate(args: Record<string, unknown>): { vpc?: string; planned: PlannedCollector[]; failures: CheckFailure[] } {
-  const failures: CheckFailure[] = [];
+function validate(args: Record<string, unknown>): { vpc?: string; planned: PlannedCollector[]; failures: Failure[] } {
+  const failures: Failure[] = [];
   for (const key of Object.keys(args)) {
     if (!(ARG_KEYS as readonly string[]).includes(key)) failures.push({ property: keyPath(key), reason: `unknown argument; allowed: ${ARG_KEYS.join(', ')}` });
   }
   const vpc = args.vpc;
   if (vpc === undefined || vpc === null) failures.push({ property: 'vpc', reason: 'is required: the id of the VPC whose interfaces to report' });
-  else if (typeof vpc !== 'string' || vpc === '') failures.push({ property: 'vpc', reason: `must be a VPC id (a non-empty string), received ${vpc === '' ? 'an empty string' : typeOf(vpc)}` });
+  else if (typeof vpc !== 'string' || vpc === '') failures.push({ property: 'vpc', reason: `must be a VPC id (a non-empty string), received ${vpc === '' ? 'an empty string' : kindOf(vpc)}` });
 
   const planned: PlannedCollector[] = [];
   const list = args.collectors;
   if (list !== undefined && list !== null && !Array.isArray(list)) {
-    failures.push({ property: 'collectors', reason: `must be a list of planned collectors ({name, target, storageBucket, active?}), received ${typeOf(list)}` });
+    failures.push({ property: 'collectors', reason: `must be a list of planned collectors ({name, target, storageBucket, active?}), received ${kindOf(list)}` });
   } else if (Array.isArray(list)) {
     const names = new Map<string, number>();
     list.forEach((item, i) => {
       const at = `collectors[${i}]`;
       if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-        failures.push({ property: at, reason: `must be a planned collector {name, target, storageBucket, active?}, received ${typeOf(item)}` });
+        failures.push({ property: at, reason: `must be a planned collector {name, target, storageBucket, active?}, received ${kindOf(item)}` });
         return;
       }
       const c = item as Record<string, unknown>;
@@ -70,33 +65,33 @@ function validate(args: Record<string, unknown>): { vpc?: string; planned: Plann
  * collectors laid over the live ones: a planned collector with a live collector's name is that collector's planned
  * state; any other is a new collector.
  */
-export async function getCoverage(args: Record<string, unknown>, services: FunctionServices) {
+async function getCoverage(args: Record<string, unknown>, services: FunctionServices) {
   const { vpc, planned, failures } = validate(args);
   if (failures.length > 0 || !vpc) throw new InputError(failures);
 
-  let state: Awaited<ReturnType<typeof liveState>>;
+  let state: LiveState;
   try {
     state = await liveState(services, vpc);
   } catch (error) {
-    if (IbmNotFoundError.isInstance(error)) throw new InputError([{ property: 'vpc', reason: `no VPC "${vpc}" exists in this region` }]);
+    if (IbmNotFoundError.isInstance(error)) throw new InputError([{ property: 'vpc', reason: `no VPC "${vpc}" exists in region ${services.region}, the provider's region` }]);
     throw error;
   }
 
-  const targetFailures: CheckFailure[] = [];
+  const targetFailures: Failure[] = [];
   const specs: CollectorSpec[] = [];
   const liveByName = new Map(state.live.map((c) => [c.name, c]));
   await Promise.all(
     planned.map(async (p, i) => {
       const found = await services.targets.resolve(p.target, { signal: services.signal });
       if (!found) {
-        targetFailures.push({ property: `collectors[${i}].target`, reason: `no VPC, subnet, instance, network interface, virtual network interface or network attachment "${p.target}" exists in this region` });
+        targetFailures.push({ property: `collectors[${i}].target`, reason: targetNotFound(p.target, services.region) });
       } else if (found.vpcId !== vpc) {
         targetFailures.push({ property: `collectors[${i}].target`, reason: `"${p.target}" is in VPC ${found.vpcId}, not in VPC ${vpc}: give only collectors of VPC ${vpc}, or ask for the coverage of VPC ${found.vpcId}` });
       }
       specs[i] = { id: liveByName.get(p.name)?.id ?? `planned:${p.name}`, name: p.name, targetId: found?.id ?? targetId(p.target), bucket: p.storageBucket, active: p.active };
     }),
   );
-  if (targetFailures.length > 0) throw new InputError(targetFailures.sort((a, b) => a.property.localeCompare(b.property, 'en', { numeric: true })));
+  if (targetFailures.length > 0) throw new InputError(byProperty(targetFailures));
 
   const collectors = overlay(state.live, { upsert: specs, remove: [] });
   const byId = new Map(collectors.map((c) => [c.id, c]));
@@ -139,3 +134,5 @@ export async function getCoverage(args: Record<string, unknown>, services: Funct
   );
   return { interfaces, uncovered: [...resolution.uncovered], conflicts };
 }
+
+export const GetCoverage: FunctionType = { token: 'ibmflowlogs:index:getCoverage', args: ARG_KEYS, invoke: getCoverage };

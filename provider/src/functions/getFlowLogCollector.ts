@@ -1,11 +1,12 @@
-import { InputError } from '../resources/errors';
-import { type FunctionServices, stringArgs, summary } from './services';
+import { InputError } from '../shared/failures';
+import { stringArgs, summary } from './summary';
+import type { FunctionServices, FunctionType } from './types';
 
-export const TOKEN = 'ibmflowlogs:index:getFlowLogCollector';
+const ARGS = ['id', 'name', 'vpc'] as const;
 
 /** One collector, by `id` or by `name` (with `vpc` when names repeat across VPCs). */
-export async function getFlowLogCollector(args: Record<string, unknown>, services: FunctionServices) {
-  const { values, failures } = stringArgs(args, ['id', 'name', 'vpc']);
+async function getFlowLogCollector(args: Record<string, unknown>, services: FunctionServices) {
+  const { values, failures } = stringArgs(args, ARGS);
   if ((values.id === undefined) === (values.name === undefined) && failures.length === 0) {
     failures.push({ property: values.id === undefined ? 'id' : 'name', reason: 'give exactly one of id or name' });
   }
@@ -25,3 +26,5 @@ export async function getFlowLogCollector(args: Record<string, unknown>, service
   }
   return summary(matches[0]);
 }
+
+export const GetFlowLogCollector: FunctionType = { token: 'ibmflowlogs:index:getFlowLogCollector', args: ARGS, invoke: getFlowLogCollector };

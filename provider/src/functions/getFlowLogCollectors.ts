@@ -1,8 +1,7 @@
 import type { CollectorFilters, TargetType } from '../ibm/types';
-import { InputError } from '../resources/errors';
-import { type FunctionServices, stringArgs, summary } from './services';
-
-export const TOKEN = 'ibmflowlogs:index:getFlowLogCollectors';
+import { InputError } from '../shared/failures';
+import { stringArgs, summary } from './summary';
+import type { FunctionServices, FunctionType } from './types';
 
 /** The function's argument names → the API's filter names. */
 const FILTERS: Record<string, keyof CollectorFilters> = {
@@ -17,7 +16,7 @@ const FILTERS: Record<string, keyof CollectorFilters> = {
 const TARGET_TYPES: TargetType[] = ['vpc', 'subnet', 'instance', 'network_interface', 'virtual_network_interface', 'instance_network_attachment'];
 
 /** Every collector matching the API's filters, all pages. */
-export async function getFlowLogCollectors(args: Record<string, unknown>, services: FunctionServices) {
+async function getFlowLogCollectors(args: Record<string, unknown>, services: FunctionServices) {
   const { values, failures } = stringArgs(args, Object.keys(FILTERS));
   if (values.targetType !== undefined && !TARGET_TYPES.includes(values.targetType as TargetType)) {
     failures.push({ property: 'targetType', reason: `"${values.targetType}" is not one of ${TARGET_TYPES.join(', ')}` });
@@ -32,3 +31,5 @@ export async function getFlowLogCollectors(args: Record<string, unknown>, servic
   }
   return { collectors };
 }
+
+export const GetFlowLogCollectors: FunctionType = { token: 'ibmflowlogs:index:getFlowLogCollectors', args: Object.keys(FILTERS), invoke: getFlowLogCollectors };

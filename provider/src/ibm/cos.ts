@@ -5,6 +5,8 @@
  * - HMAC keys, signature v4 (the same keys S3 tools read from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
  * Works against real COS endpoints (`https://s3.us-south.cloud-object-storage.appdomain.cloud`) and the emulator's.
  */
+import * as http from 'node:http';
+import * as https from 'node:https';
 import * as COS from 'ibm-cos-sdk';
 import { IbmAbortError, IbmCosError, IbmError, IbmTransportError } from './errors';
 import type { CallOptions } from './types';
@@ -27,6 +29,8 @@ export interface CosConfig {
   region?: string;
   /** Retries of the SDK on throttling, 5xx and network errors. @default 3 */
   maxRetries?: number;
+  /** Sockets open at once to the endpoint (kept alive and reused between requests). @default 64 */
+  maxSockets?: number;
 }
 
 export type CosClient = COS.S3;
@@ -37,11 +41,26 @@ export function cosAuthMode(config: Pick<CosConfig, 'accessKeyId' | 'secretAcces
   return config.apiKey ? 'iam' : undefined;
 }
 
+/**
+ * ibm-cos-sdk's default agent closes every connection after its request (one TCP connection, and for https one TLS
+ * handshake, per object read): its clients get an agent that keeps connections alive and reuses them.
+ */
+function keepAliveAgent(endpoint: string, maxSockets: number): http.Agent {
+  const options = { keepAlive: true, maxSockets };
+  return endpoint.startsWith('http:') ? new http.Agent(options) : new https.Agent(options);
+}
+
 export function createCosClient(config: CosConfig): CosClient {
   if (Boolean(config.accessKeyId) !== Boolean(config.secretAccessKey)) {
     throw new TypeError(`COS HMAC keys come in pairs: ${config.accessKeyId ? 'an access key id was given without its secret access key' : 'a secret access key was given without its access key id'}; give both, or neither to use the API key`);
   }
-  const common = { endpoint: config.endpoint, region: config.region ?? 'us-south', s3ForcePathStyle: true, maxRetries: config.maxRetries ?? 3 };
+  const common = {
+    endpoint: config.endpoint,
+    region: config.region ?? 'us-south',
+    s3ForcePathStyle: true,
+    maxRetries: config.maxRetries ?? 3,
+    httpOptions: { agent: keepAliveAgent(config.endpoint, config.maxSockets ?? 64) },
+  };
   const mode = cosAuthMode(config);
   if (mode === 'hmac') return new COS.S3({ ...common, accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey, signatureVersion: 'v4' });
   if (mode === 'iam') {

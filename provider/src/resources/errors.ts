@@ -1,7 +1,7 @@
 import type { Outputs } from './properties';
 
 /**
- * The collector exists but did not become ready (failed, or still not ready at the timeout). The rpc layer turns it
+ * The resource exists but did not become ready (failed, or still not ready at the timeout). The rpc layer turns it
  * into Pulumi's ErrorResourceInitFailed, so state records the id and nothing is left unknown to Pulumi.
  */
 export class ResourceInitError extends Error {
@@ -13,16 +13,6 @@ export class ResourceInitError extends Error {
   }
 }
 
-/** A user input problem found outside Check (e.g. Invoke arguments), with the property path. */
-export class InputError extends Error {
-  readonly code = 'ERR_INVALID_INPUT';
-
-  constructor(readonly failures: Array<{ property: string; reason: string }>) {
-    super(failures.map((f) => `${f.property}: ${f.reason}`).join('; '));
-    this.name = 'InputError';
-  }
-}
-
 /** A wait stopped by the engine's Cancel. */
 export class CancelledError extends Error {
   readonly code = 'ERR_CANCELLED';
@@ -30,5 +20,15 @@ export class CancelledError extends Error {
   constructor(what: string) {
     super(`cancelled while ${what}`);
     this.name = 'CancelledError';
+  }
+}
+
+/** The configuration is missing (the engine calls Configure before anything that needs IBM Cloud). */
+export class NotConfiguredError extends Error {
+  readonly code = 'ERR_NOT_CONFIGURED';
+
+  constructor() {
+    super('the ibmflowlogs provider is not configured yet (the engine calls Configure first)');
+    this.name = 'NotConfiguredError';
   }
 }

@@ -10,6 +10,7 @@
  * unknowns are strings, and the Go engine uses seven typed sentinels; `null` is allowed, `undefined` is not.
  */
 import { Struct } from 'google-protobuf/google/protobuf/struct_pb';
+import { type Encodable, type EncodableObject, isPObject, type PObject, type PValue, secret, Secret, UNKNOWN, Unknown } from '../shared/values';
 
 export const SIG_KEY = '4dabf18193072939515e22adb298388d';
 export const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
@@ -32,65 +33,13 @@ export const UNKNOWN_SENTINELS: Readonly<Record<string, string>> = Object.freeze
 
 const SENTINEL_SET: ReadonlySet<string> = new Set(Object.values(UNKNOWN_SENTINELS));
 
-/** A value the engine marked secret. Never nested directly in another Secret (see `secret`). */
-export class Secret {
-  constructor(readonly value: PValue) {}
-}
-
-/** A value not known yet (preview, or computed from another resource's output). One instance: compare with `===`. */
-export class Unknown {
-  static readonly instance = new Unknown();
-  private constructor() {}
-}
-
-export const UNKNOWN: Unknown = Unknown.instance;
-
-/**
- * The provider's value model: JSON plus two tags. Plain objects are always plain (never Secret/Unknown instances), so
- * `instanceof` tells the three apart.
- */
-export type PValue = null | boolean | number | string | PValue[] | PObject | Secret | Unknown;
-export interface PObject {
-  [key: string]: PValue;
-}
-
-/** What `encode` accepts: a PValue in which objects and arrays may also hold `undefined` (for optional fields). */
-export type Encodable = PValue | undefined | EncodableObject | Encodable[];
-export interface EncodableObject {
-  [key: string]: Encodable;
-}
+/** The value model the codec maps to (shared/values.ts), re-exported for the codec's callers. */
+export * from '../shared/values';
 
 /** The JSON `Struct.fromJavaScript` accepts: no `undefined` anywhere. */
 export type WireValue = null | boolean | number | string | WireValue[] | WireObject;
 export interface WireObject {
   [key: string]: WireValue;
-}
-
-/** `unwrap`'s result: plain JSON with secrets revealed; unknowns become `undefined` (absent keys, holes in lists). */
-export type Plain = null | boolean | number | string | Array<Plain | undefined> | PlainObject;
-export interface PlainObject {
-  [key: string]: Plain;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Constructors and guards
-
-/** Wraps a value as secret; a secret of a secret is just a secret, so the model has one canonical form. */
-export function secret(value: PValue): Secret {
-  return value instanceof Secret ? value : new Secret(value);
-}
-
-export function isSecret(value: unknown): value is Secret {
-  return value instanceof Secret;
-}
-
-export function isUnknown(value: unknown): value is Unknown {
-  return value instanceof Unknown;
-}
-
-/** A plain object of the model (not a list, not null, not a tag). */
-export function isPObject(value: unknown): value is PObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Secret) && !(value instanceof Unknown);
 }
 
 function hasOwn(obj: object, key: string): boolean {
@@ -208,108 +157,4 @@ export function fromStruct(struct: Struct | undefined): PObject {
 /** Model → Struct, for response fields such as `inputs`, `properties`, `outputs`. */
 export function toStruct(obj: EncodableObject): Struct {
   return Struct.fromJavaScript(encodeObject(obj));
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Helpers for the rest of the provider
-
-/** Plain JSON with secrets revealed and unknowns removed (absent keys; `undefined` in lists, so indexes hold). */
-export function unwrap(value: PValue | undefined): Plain | undefined {
-  if (value === undefined || value instanceof Unknown) return undefined;
-  if (value instanceof Secret) return unwrap(value.value);
-  if (Array.isArray(value)) return value.map(unwrap);
-  if (isPObject(value)) return unwrapObject(value);
-  return value;
-}
-
-export function unwrapObject(obj: PObject): PlainObject {
-  const out: PlainObject = {};
-  for (const [k, v] of Object.entries(obj)) {
-    const plain = unwrap(v);
-    if (plain !== undefined) Object.defineProperty(out, k, { value: plain, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
-}
-
-/** True when the value is unknown or holds an unknown anywhere, secrets included. */
-export function containsUnknown(value: PValue | undefined): boolean {
-  if (value instanceof Unknown) return true;
-  if (value instanceof Secret) return containsUnknown(value.value);
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (isPObject(value)) return Object.values(value).some(containsUnknown);
-  return false;
-}
-
-/** True when the value is a secret or holds one anywhere. */
-export function containsSecret(value: PValue | undefined): boolean {
-  if (value instanceof Secret) return true;
-  if (Array.isArray(value)) return value.some(containsSecret);
-  if (isPObject(value)) return Object.values(value).some(containsSecret);
-  return false;
-}
-
-/**
- * Where the outermost secrets sit, as Pulumi property paths (`tags[0]`, `a.b`, `["odd.key"]`); the value itself is
- * the empty path "". A secret inside a secret is already covered by the outer one, so it is not listed.
- */
-export function secretPaths(value: PValue | undefined, path = ''): string[] {
-  if (value instanceof Secret) return [path];
-  if (Array.isArray(value)) return value.flatMap((v, i) => secretPaths(v, `${path}[${i}]`));
-  if (isPObject(value)) return Object.entries(value).flatMap(([k, v]) => secretPaths(v, appendKey(path, k)));
-  return [];
-}
-
-function appendKey(path: string, key: string): string {
-  if (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key)) return path === '' ? key : `${path}.${key}`;
-  return `${path}[${JSON.stringify(key)}]`;
-}
-
-/**
- * A failure's property path to `key` under `path` ("" for the top level): the key as is when it reads as a path of
- * its own, else quoted (`["a.b"]`, `[""]`), so that a key holding ".", "[", "]" or '"', or an empty key, is still
- * named exactly and never read as a different path.
- */
-export function keyPath(key: string, path = ''): string {
-  if (key !== '' && !/[.[\]"]/.test(key)) return path === '' ? key : `${path}.${key}`;
-  return `${path}[${JSON.stringify(key)}]`;
-}
-
-/** The top-level input names whose value is or holds a secret: the unit in which secretness carries over to outputs. */
-export function secretInputKeys(inputs: PObject): Set<string> {
-  return new Set(Object.keys(inputs).filter((k) => containsSecret(inputs[k])));
-}
-
-/**
- * Marks outputs secret where an input they come from was secret, since with `acceptSecrets` the engine leaves this to
- * the provider (protocol §1.2). An output is derived from the input of the same name, and from the inputs listed for
- * it in `derivedFrom` (e.g. `{ vpc: ['target'] }`). Secretness is hoisted to the whole output value, as the Node SDK
- * does: a secret element of `tags` makes the whole `tags` output secret.
- */
-export function withSecretness(outputs: EncodableObject, secretInputs: ReadonlySet<string>, derivedFrom: Readonly<Record<string, readonly string[]>> = {}): EncodableObject {
-  const out: EncodableObject = {};
-  for (const [k, v] of Object.entries(outputs)) {
-    const fromSecret = secretInputs.has(k) || (hasOwn(derivedFrom, k) && derivedFrom[k].some((input) => secretInputs.has(input)));
-    const value = fromSecret && v !== undefined ? secret(v as PValue) : v;
-    Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
-}
-
-/**
- * Whether two values are the same once secrets are revealed: what a diff compares (secretness alone is not a change
- * to the resource). A value that is or holds an unknown is never the same as anything: it may turn out different.
- */
-export function sameValue(a: PValue | undefined, b: PValue | undefined): boolean {
-  if (containsUnknown(a) || containsUnknown(b)) return false;
-  return deepEqualPlain(unwrap(a), unwrap(b));
-}
-
-function deepEqualPlain(a: Plain | undefined, b: Plain | undefined): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqualPlain(v, b[i]));
-  }
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => hasOwn(b, k) && deepEqualPlain(a[k], b[k]));
 }

@@ -1,9 +1,8 @@
+import type { Severity } from '../resources/types';
 import { engine, engineGrpc, grpc } from './stubs';
 
 /** How long a caller that awaits a log line waits for the engine at most. */
 const LOG_DEADLINE_MS = 5000;
-
-export type Severity = 'debug' | 'info' | 'warning' | 'error';
 
 /**
  * Messages for the user go to the engine's Log service (the engine hides a plugin's stdout and stderr). Without an

@@ -1,5 +1,7 @@
 import { IbmAbortError } from '../ibm/errors';
-import { ResourceInitError, InputError, CancelledError } from '../resources/errors';
+import { CancelledError, ResourceInitError } from '../resources/errors';
+import { InputError } from '../shared/failures';
+import type { WireObject } from './codec';
 import { any, grpc, provider, status, struct } from './stubs';
 
 /** A failure the engine shows to the user; `details` carries Pulumi's ErrorResourceInitFailed for partial creates. */
@@ -10,11 +12,12 @@ export interface GrpcError {
 }
 
 /**
- * Maps an operation's error to gRPC: invalid input → INVALID_ARGUMENT; a collector that exists but did not become
- * ready → ErrorResourceInitFailed with its id and outputs (so state records it); a cancel → CANCELLED; anything else →
- * UNKNOWN with its message. Messages come from our own error classes, which never carry secrets.
+ * Maps an operation's error to gRPC: invalid input → INVALID_ARGUMENT; a resource that exists but did not become
+ * ready → ErrorResourceInitFailed with its id and outputs, encoded by the call (secrets kept secret), so state records
+ * it; a cancel → CANCELLED; anything else → UNKNOWN with its message. Messages come from our own error classes, which
+ * never carry secrets.
  */
-export function toGrpcError(error: unknown, encodeOutputs: (outputs: Record<string, unknown>) => object): GrpcError {
+export function toGrpcError(error: unknown, encodeOutputs: (outputs: Record<string, unknown>) => WireObject): GrpcError {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof InputError) return { code: grpc.status.INVALID_ARGUMENT, details: message };
   // A Cancel lands either in a wait between polls (CancelledError) or in the request under way (IbmAbortError).
@@ -22,7 +25,7 @@ export function toGrpcError(error: unknown, encodeOutputs: (outputs: Record<stri
   if (error instanceof ResourceInitError) {
     const detail = new provider.ErrorResourceInitFailed();
     detail.setId(error.id);
-    detail.setProperties(struct.Struct.fromJavaScript(encodeOutputs(error.outputs) as Record<string, any>));
+    detail.setProperties(struct.Struct.fromJavaScript(encodeOutputs(error.outputs)));
     detail.setReasonsList(error.reasons);
     const packed = new any.Any();
     packed.pack(detail.serializeBinary(), 'pulumirpc.ErrorResourceInitFailed');

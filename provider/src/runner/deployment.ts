@@ -16,7 +16,6 @@
  * steps — the first lets the operations in flight finish and saves, the second stops at once.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Severity } from '../rpc/engineLog';
 import { decode, sameValue, UNKNOWN_SENTINEL, unwrapObject, containsUnknown, type PObject, type WireObject } from '../rpc/codec';
 import { advise, adviseText, type AdviceContext } from './advice';
 import { EngineServer } from './engineServer';
@@ -36,7 +35,9 @@ import { StackLock } from './stackLock';
 import { loadState, type ResourceState } from './stackState';
 import { changedKeys, type Step } from './steps';
 
-const SEVERITIES: Severity[] = ['debug', 'info', 'warning', 'error'];
+/** pulumirpc.LogSeverity's order: DEBUG, INFO, WARNING, ERROR. */
+const SEVERITIES = ['debug', 'info', 'warning', 'error'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 export interface Diagnostic {
   urn: string;

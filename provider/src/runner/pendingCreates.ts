@@ -4,7 +4,7 @@
  * natural key: a collector there with the bucket (and name) that was asked for is the one that run created, and it
  * goes back into the state as if its Create had answered; without one, the create never happened and is dropped.
  */
-import type { Severity } from '../rpc/engineLog';
+import type { Severity } from './deployment';
 import { SECRET_SIG, SIG_KEY, type WireObject, type WireValue } from '../rpc/codec';
 import { PACKAGE, type ProviderPool } from './providers';
 import * as calls from './resourceCalls';

@@ -17,7 +17,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { packageVersion, schemaText } from '../package/info';
-import { PACKAGE } from '../rpc/config';
+import { PACKAGE } from '../config';
 import { PLUGIN } from './pluginProcess';
 import type { Project } from './projectFiles';
 

@@ -3,7 +3,8 @@
  * `new ibmflowlogs.Provider(...)`), each launched, checked (CheckConfig) and configured (Configure) the way the
  * engine does it, and all stopped at the end.
  */
-import { PACKAGE } from '../rpc/config';
+import { PACKAGE } from '../config';
+import type { Failure } from '../shared/failures';
 import { provider } from '../rpc/stubs';
 import { toStruct, type WireObject } from '../rpc/codec';
 import type { EngineServer } from './engineServer';
@@ -13,10 +14,8 @@ import { withoutRedacted, type ResourceState } from './stackState';
 export { PACKAGE };
 export const PROVIDER_TYPE = `pulumi:providers:${PACKAGE}`;
 
-export interface CheckFailure {
-  property: string;
-  reason: string;
-}
+/** A Check or CheckConfig failure: its property path and reason. */
+export type CheckFailure = Failure;
 
 /** Check or CheckConfig refused the inputs: every failure, with its property path. */
 export class CheckFailedError extends Error {

@@ -8,6 +8,7 @@
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { PlainObject } from '../rpc/codec';
+import type { Failure } from '../shared/failures';
 
 export interface RandomSource {
   bytes(n: number): Buffer;
@@ -18,10 +19,7 @@ export interface RandomSource {
 
 export const cryptoRandom: RandomSource = { bytes: randomBytes, below: (n) => randomInt(n), uuid: randomUUID };
 
-export interface RandomFailure {
-  property: string;
-  reason: string;
-}
+export type RandomFailure = Failure;
 
 interface RandomType {
   /** Outputs the resource generates: unknown in a preview of a create or replace. */

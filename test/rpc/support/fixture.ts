@@ -5,7 +5,7 @@ import { EngineServer } from '../../../provider/src/runner/engineServer';
 import { type InitFailure, initFailureOf as decodeInitFailure } from '../../../provider/src/runner/pluginProcess';
 import { failuresOf } from '../../../provider/src/runner/providers';
 import { EmulatorClient } from '../../support/emulator';
-import { PluginProcess, requests, type RpcError, secret } from './plugin';
+import { type Autonaming, PluginProcess, requests, type RpcError, secret } from './plugin';
 
 import { hermeticEnv } from '../../support/runner';
 
@@ -74,6 +74,7 @@ export class Fixture {
   ids!: TopologyIds;
   /** The provider config as the program sets it (before CheckConfig). */
   config!: Record<string, unknown>;
+  private readonly others: Fixture[] = [];
 
   constructor(
     readonly plugin: PluginProcess,
@@ -156,13 +157,13 @@ export class Fixture {
 
   // ---- ResourceProvider calls, decoded -------------------------------------------------------------------------
 
-  async check(name: string, news: object, olds: object = {}, seed?: string): Promise<{ inputs: Record<string, any>; failures: Failure[] }> {
-    const res = await this.plugin.call('check', requests.check(name, news, olds, seed));
+  async check(name: string, news: object, olds: object = {}, seed?: string, autonaming?: Autonaming): Promise<{ inputs: Record<string, any>; failures: Failure[] }> {
+    const res = await this.plugin.call('check', requests.check(name, news, olds, seed, autonaming));
     return { inputs: plain(res.getInputs()), failures: failuresOf(res.getFailuresList()) };
   }
 
-  async diff(name: string, id: string, olds: object, news: object, oldInputs: object = olds): Promise<DiffResult> {
-    const res = await this.plugin.call('diff', requests.diff(name, id, olds, news, oldInputs));
+  async diff(name: string, id: string, olds: object, news: object, oldInputs: object = olds, ignoreChanges: string[] = []): Promise<DiffResult> {
+    const res = await this.plugin.call('diff', requests.diff(name, id, olds, news, oldInputs, ignoreChanges));
     const detailedDiff: Record<string, number> = {};
     res.getDetaileddiffMap().forEach((pd: InstanceType<typeof provider.PropertyDiff>, key: string) => (detailedDiff[key] = pd.getKind()));
     return {
@@ -212,11 +213,33 @@ export class Fixture {
     this.engine?.stop();
     await this.emulator.emulator.close();
   }
+
+  /**
+   * Another plugin process against the same emulator, as the engine starts one for each provider and each
+   * deployment (`pulumi up --replace`, a changed provider configuration). Not configured; stopped after the test.
+   */
+  async otherPlugin(env: Record<string, string> = {}): Promise<Fixture> {
+    const other = new Fixture(await PluginProcess.launch(this.engine?.address, hermeticEnv(env)), this.emulator, this.engine);
+    other.ids = this.ids;
+    this.others.push(other);
+    return other;
+  }
+
+  /** Stops the processes `otherPlugin` started (useFixture does after each test). */
+  async stopOthers(): Promise<void> {
+    await Promise.all(this.others.splice(0).map((o) => o.plugin.stop()));
+  }
+
+  /** Configure with these (unchecked) inputs: what the engine does with CheckConfig's answer. */
+  async configureWith(inputs: Record<string, unknown>): Promise<void> {
+    await this.plugin.call('configure', requests.configure(inputs));
+  }
 }
 
 /**
  * Mocha hooks for a describe block: before — one emulator, optionally one engine, one plugin (config env vars
- * removed), configured against the emulator unless `configure: false`; beforeEach — emulator reset; after — stop all.
+ * removed), configured against the emulator unless `configure: false`; beforeEach — emulator reset; afterEach —
+ * stop the test's other plugin processes; after — stop all.
  */
 export function useFixture(
   options: { engine?: boolean; configure?: boolean; env?: (endpoints: EmulatorClient['endpoints']) => Record<string, string> } = {},
@@ -236,6 +259,9 @@ export function useFixture(
   });
   beforeEach(async () => {
     await fixture!.reset();
+  });
+  afterEach(async () => {
+    await fixture?.stopOthers();
   });
   after(async () => {
     await fixture?.stop();

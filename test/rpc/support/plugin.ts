@@ -11,6 +11,17 @@ export const TYPE = 'ibmflowlogs:index:FlowLogCollector';
 
 export const toStruct = (value: object) => struct.Struct.fromJavaScript(value as Record<string, any>);
 
+/** CheckRequest.autonaming, as the engine sends it for `pulumi:autonaming` (pkg/resource/autonaming/strategy.go). */
+export interface Autonaming {
+  proposedName?: string;
+  mode: 'propose' | 'enforce' | 'disable';
+}
+const MODE = {
+  propose: provider.CheckRequest.AutonamingOptions.Mode.PROPOSE,
+  enforce: provider.CheckRequest.AutonamingOptions.Mode.ENFORCE,
+  disable: provider.CheckRequest.AutonamingOptions.Mode.DISABLE,
+};
+
 /** The fields the engine sets on every resource request. */
 function forResource<R extends { setUrn(v: string): R; setName(v: string): R; setType(v: string): R }>(r: R, name: string): R {
   return r.setUrn(URN(name)).setName(name).setType(TYPE);
@@ -40,19 +51,21 @@ export const requests = {
     r.setNews(toStruct(news));
     return r;
   },
-  check(name: string, news: object, olds: object = {}, seed = 'c2VlZC1mb3ItdGVzdHM=') {
+  check(name: string, news: object, olds: object = {}, seed = 'c2VlZC1mb3ItdGVzdHM=', autonaming?: Autonaming) {
     const r = forResource(new provider.CheckRequest(), name);
     r.setOlds(toStruct(olds));
     r.setNews(toStruct(news));
     r.setRandomseed(seed);
+    if (autonaming) r.setAutonaming(new provider.CheckRequest.AutonamingOptions().setProposedName(autonaming.proposedName ?? '').setMode(MODE[autonaming.mode]));
     return r;
   },
-  diff(name: string, id: string, olds: object, news: object, oldInputs: object = olds) {
+  diff(name: string, id: string, olds: object, news: object, oldInputs: object = olds, ignoreChanges: string[] = []) {
     const r = forResource(new provider.DiffRequest(), name);
     r.setId(id);
     r.setOlds(toStruct(olds));
     r.setNews(toStruct(news));
     r.setOldInputs(toStruct(oldInputs));
+    r.setIgnorechangesList(ignoreChanges);
     return r;
   },
   create(name: string, properties: object, options: { preview?: boolean; timeout?: number } = {}) {

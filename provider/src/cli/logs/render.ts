@@ -23,11 +23,18 @@ export function summaryLine(r: FlowLogReport): string {
   return `${n(r.objects.analyzed)} objects analyzed (${n(r.objects.records)} flow records, ${n(r.objects.empty)} empty), ${n(r.objects.failed)} unreadable; ${findings === 0 ? 'no findings' : `${findings} finding${findings === 1 ? '' : 's'}`}.`;
 }
 
+/** The traffic line: counted once per pair, and how many pairs both ends logged. */
+export function trafficLine(r: FlowLogReport): string {
+  const t = r.totals;
+  const both = t.bothEnds.pairs === 0 ? 'no address pair was logged at both ends' : `${n(t.bothEnds.pairs)} address pair${t.bothEnds.pairs === 1 ? ' was' : 's were'} logged at both ends and counted once`;
+  return `Traffic: ${n(t.flows)} flows (${n(t.accepted)} accepted, ${n(t.rejected)} rejected), ${bytes(t.bytes)}, ${n(t.packets)} packets; ${both}.`;
+}
+
 export function renderLogs(r: FlowLogReport, format: LogsFormat, source: string): string {
   if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
   const md = format === 'markdown';
   const h = (title: string) => (md ? `#### ${title}` : `${title}\n${'='.repeat(title.length)}`);
-  const out: string[] = [md ? `### ibm-flowlogs logs: ${source}` : `ibm-flowlogs logs: ${source}`, '', md ? `**${summaryLine(r)}**` : summaryLine(r), ''];
+  const out: string[] = [md ? `### ibm-flowlogs logs: ${source}` : `ibm-flowlogs logs: ${source}`, '', md ? `**${summaryLine(r)}**` : summaryLine(r), trafficLine(r), ''];
 
   out.push(h('Findings'));
   const findings = [...r.findings.asymmetric.map((f) => f.message), ...r.findings.portScans.map((f) => f.message)];
@@ -81,6 +88,9 @@ export function renderLogs(r: FlowLogReport, format: LogsFormat, source: string)
   );
   if (r.failures.length > 0) {
     out.push(h(`Unreadable objects (${r.failures.length})`), r.failures.map((f) => `- ${f.key}: ${f.message}`).join('\n'), '');
+  }
+  if (r.warnings.length > 0) {
+    out.push(h(`Objects analyzed with a warning (${r.warnings.length})`), r.warnings.map((w) => `- ${w.key}: ${w.message}`).join('\n'), '');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }

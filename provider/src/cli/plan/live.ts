@@ -3,7 +3,7 @@
  * emulator, through the provider's own clients.
  */
 import { TopologyReader, VpcClient, type Collector, type VpcInfo } from '../../ibm';
-import type { ProviderConfig } from '../../rpc/config';
+import type { ProviderConfig } from '../../config';
 import { UsageError } from '../configFlags';
 import type { LiveData } from './model';
 

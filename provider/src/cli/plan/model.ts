@@ -7,7 +7,7 @@
  */
 import type { Collector, TargetType, VpcTopology } from '../../ibm/types';
 import { PRECEDENCE, SUSPENDED_COLLECTOR_HOLDS_ITS_PLACE, diffResolutions, overlay, resolve, summarizeChanges } from '../../precedence';
-import { specOf, topologyOf } from '../../resources/coverage';
+import { specOf, topologyOf } from '../../model/liveState';
 import type { CollectorSpec, InterfaceChange, Level, Resolution } from '../../precedence/types';
 import type { PlanInput, PlannedCollector, Unresolved } from './inputs';
 

@@ -1,12 +1,15 @@
-import type { CheckFailure } from './properties';
-import { keyPath } from '../rpc/codec';
-
-/** IBM's rules for the collector's inputs, as pure functions that return every problem with its property path. */
+/**
+ * IBM's rules for a flow log collector's values (reference/ibm-flowlogs-api.md), as pure functions that return every
+ * problem with its property path. FlowLogCollector's Check and getCoverage's planned collectors both use them.
+ */
+import { type Failure, kindOf, show } from '../shared/failures';
 
 export const NAME_RULE = /^([a-z]|[a-z][-a-z0-9]*[a-z0-9])$/;
+export const NAME_MAX_LENGTH = 63;
 const ID_RULE = /^[0-9a-z][-_0-9a-z]{2,127}$/;
 const CRN_RULE = /^crn:v1:[^:]+:[^:]+:is:[^:]+:a\/[^:]+::([^:]+):([^:]+)$/;
 const TAG_RULE = /^[A-Za-z0-9:_ .-]{1,128}$/;
+const ACCESS_TAG_RULE = /^[^:]+:[^:].*$/;
 const RESOURCE_GROUP_RULE = /^[0-9a-f]{32}$/;
 /** CRN resource types that can be targets; network interfaces and attachments have no CRN and go by id. */
 export const TARGET_CRN_TYPES: Record<string, string> = {
@@ -16,22 +19,18 @@ export const TARGET_CRN_TYPES: Record<string, string> = {
   'virtual-network-interface': 'virtual_network_interface',
 };
 
-export const INPUT_KEYS = ['target', 'storageBucket', 'name', 'active', 'resourceGroup', 'tags'] as const;
-
-const show = (value: unknown) => {
-  const text = typeof value === 'string' ? JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value) : JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 100 ? `${text.slice(0, 100)}…` : text;
-};
-const typeOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);
-
 /** The id inside a target given by id or CRN. */
 export function targetId(target: string): string {
   const m = CRN_RULE.exec(target);
   return m ? m[2] : target;
 }
 
-export function checkTarget(value: unknown, path = 'target'): CheckFailure[] {
-  if (typeof value !== 'string') return [{ property: path, reason: `must be a string (an id or CRN), received ${typeOf(value)}` }];
+export function isValidName(value: string): boolean {
+  return value.length <= NAME_MAX_LENGTH && NAME_RULE.test(value);
+}
+
+export function checkTarget(value: unknown, path = 'target'): Failure[] {
+  if (typeof value !== 'string') return [{ property: path, reason: `must be a string (an id or CRN), received ${kindOf(value)}` }];
   const crn = CRN_RULE.exec(value);
   if (value.startsWith('crn:')) {
     if (!crn) return [{ property: path, reason: `${show(value)} is not a VPC infrastructure CRN: expected crn:v1:<cloud>:<type>:is:<location>:a/<account>::<resource type>:<id>` }];
@@ -46,36 +45,36 @@ export function checkTarget(value: unknown, path = 'target'): CheckFailure[] {
   return [];
 }
 
-export function checkBucket(value: unknown, path = 'storageBucket'): CheckFailure[] {
-  if (typeof value !== 'string') return [{ property: path, reason: `must be a bucket name, received ${typeOf(value)}` }];
+export function checkBucket(value: unknown, path = 'storageBucket'): Failure[] {
+  if (typeof value !== 'string') return [{ property: path, reason: `must be a bucket name, received ${kindOf(value)}` }];
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value) || /\.\.|\.-|-\./.test(value) || /^\d+\.\d+\.\d+\.\d+$/.test(value)) {
     return [{ property: path, reason: `${show(value)} is not a valid Cloud Object Storage bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, not an IP address` }];
   }
   return [];
 }
 
-export function checkName(value: unknown, path = 'name'): CheckFailure[] {
-  if (typeof value !== 'string') return [{ property: path, reason: `must be a string, received ${typeOf(value)}` }];
-  if (value.length > 63 || !NAME_RULE.test(value)) {
+export function checkName(value: unknown, path = 'name'): Failure[] {
+  if (typeof value !== 'string') return [{ property: path, reason: `must be a string, received ${kindOf(value)}` }];
+  if (!isValidName(value)) {
     return [{ property: path, reason: `${show(value)} is not a valid name: 1-63 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen` }];
   }
   return [];
 }
 
-export function checkActive(value: unknown, path = 'active'): CheckFailure[] {
+export function checkActive(value: unknown, path = 'active'): Failure[] {
   return typeof value === 'boolean' ? [] : [{ property: path, reason: `must be true or false, received ${show(value)}` }];
 }
 
-export function checkResourceGroup(value: unknown, path = 'resourceGroup'): CheckFailure[] {
+export function checkResourceGroup(value: unknown, path = 'resourceGroup'): Failure[] {
   if (typeof value !== 'string' || !RESOURCE_GROUP_RULE.test(value)) {
     return [{ property: path, reason: `must be a resource group id (32 hexadecimal characters), received ${show(value)}` }];
   }
   return [];
 }
 
-export function checkTags(value: unknown, path = 'tags'): CheckFailure[] {
-  if (!Array.isArray(value)) return [{ property: path, reason: `must be a list of strings, received ${typeOf(value)}` }];
-  const failures: CheckFailure[] = [];
+export function checkTags(value: unknown, path = 'tags'): Failure[] {
+  if (!Array.isArray(value)) return [{ property: path, reason: `must be a list of strings, received ${kindOf(value)}` }];
+  const failures: Failure[] = [];
   const seen = new Map<string, number>();
   value.forEach((tag, i) => {
     if (typeof tag !== 'string' || !TAG_RULE.test(tag)) {
@@ -89,26 +88,29 @@ export function checkTags(value: unknown, path = 'tags'): CheckFailure[] {
   return failures;
 }
 
-const CHECKS: Record<(typeof INPUT_KEYS)[number], (value: unknown) => CheckFailure[]> = {
-  target: checkTarget,
-  storageBucket: checkBucket,
-  name: checkName,
-  active: checkActive,
-  resourceGroup: checkResourceGroup,
-  tags: checkTags,
-};
-
-/** Every problem of a collector's inputs; unknown (preview) values are skipped, missing required ones reported. */
-export function validateInputs(values: Record<string, unknown>, unknown: Set<string>): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  for (const key of Object.keys(values)) {
-    if (!(INPUT_KEYS as readonly string[]).includes(key)) failures.push({ property: keyPath(key), reason: `unknown property; allowed: ${INPUT_KEYS.join(', ')}` });
-  }
-  for (const key of ['target', 'storageBucket'] as const) {
-    if (values[key] === undefined && !unknown.has(key)) failures.push({ property: key, reason: 'is required' });
-  }
-  for (const key of INPUT_KEYS) {
-    if (values[key] !== undefined && values[key] !== null && !unknown.has(key)) failures.push(...CHECKS[key](values[key]));
-  }
+/**
+ * Access management tags (IBM's account docs, "access management tags"): tags by the same rule, each `key:value`
+ * with neither side empty. An access tag must also exist in the account before it can be attached; that is known
+ * only at create or update, whose error says how to create it.
+ */
+export function checkAccessTags(value: unknown, path = 'accessTags'): Failure[] {
+  const failures = checkTags(value, path);
+  if (!Array.isArray(value)) return failures;
+  value.forEach((tag, i) => {
+    if (typeof tag === 'string' && TAG_RULE.test(tag) && !ACCESS_TAG_RULE.test(tag.trim())) {
+      failures.push({ property: `${path}[${i}]`, reason: `${show(tag)} is not an access management tag: access tags are key:value, e.g. "env:prod"` });
+    }
+  });
   return failures;
+}
+
+/** Tags compare case-insensitively and in any order (Global Tagging's rule). */
+export function sameTags(a: unknown, b: unknown): boolean {
+  const norm = (v: unknown) => (Array.isArray(v) ? v.map((t) => String(t).toLowerCase()).sort().join('\u0000') : '');
+  return norm(a) === norm(b);
+}
+
+/** Why a target is refused when nothing in the provider's region has its id or CRN. */
+export function targetNotFound(target: string, region: string): string {
+  return `no VPC, subnet, instance, network interface, virtual network interface or network attachment "${target}" exists in region ${region}, the provider's region`;
 }

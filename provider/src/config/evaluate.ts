@@ -3,79 +3,26 @@
  * The only input from outside is the environment, passed in as a plain object so tests can hold it still.
  *
  * Why the provider reads the environment itself: the engine applies no env-var fallback for a default provider
- * (protocol §1.9). Why the fallbacks land in CheckConfig's result: the engine hands that result to Configure and
- * stores it, so what the provider ran with is visible in the state (secrets stay wrapped there, so they are
- * encrypted).
+ * (protocol §1.9). Why CheckConfig returns only what the configuration sets, and not the environment's values or the
+ * defaults: the engine stores that result in the stack's state, and two machines running the same program with
+ * different environments (one exports IBMCLOUD_REGION=us-south, the other relies on the default; one holds an API
+ * key in IBMCLOUD_API_KEY) must not see a provider diff, nor leave one person's API key in a state others read.
+ * Configure resolves the environment and the defaults on the machine that runs, and DiffConfig compares the
+ * effective settings there.
  */
 import type { IbmConnection } from '../ibm/types';
-import { PObject, PValue, Secret, UNKNOWN, Unknown, decode, isPObject, keyPath, sameValue, secret } from './codec';
-
-export const PACKAGE = 'ibmflowlogs';
-
-/** IBM Cloud's VPC regions (reference/ibm-flowlogs-api.md §1: the regions with a VPC API endpoint). */
-export const VPC_REGIONS = ['au-syd', 'br-sao', 'ca-mon', 'ca-tor', 'eu-de', 'eu-es', 'eu-gb', 'in-che', 'jp-osa', 'jp-tok', 'us-east', 'us-south'] as const;
-export const DEFAULT_REGION = 'us-south';
-
-export const PUBLIC_IAM_ENDPOINT = 'https://iam.cloud.ibm.com';
-export const PRIVATE_IAM_ENDPOINT = 'https://private.iam.cloud.ibm.com';
-export const PUBLIC_TAGGING_ENDPOINT = 'https://tags.global-search-tagging.cloud.ibm.com';
-export const PRIVATE_TAGGING_ENDPOINT = 'https://tags.private.global-search-tagging.cloud.ibm.com';
-
-export function defaultVpcEndpoint(region: string, usePrivate: boolean): string {
-  return usePrivate ? `https://${region}.private.iaas.cloud.ibm.com` : `https://${region}.iaas.cloud.ibm.com`;
-}
-
-/**
- * Keys the engine itself puts into a provider's inputs (pulumi/pulumi `pkg/resource/deploy/providers/registry.go`):
- * they are not ours to validate, and the engine needs them back from CheckConfig to load the right plugin.
- */
-export const ENGINE_KEYS: ReadonlySet<string> = new Set(['version', 'pluginDownloadURL', 'pluginChecksums', 'parameter']);
-
-type KeyType = 'string' | 'boolean';
-
-interface KeySpec {
-  /** What the key is, for the protocol's missing-keys detail. */
-  description: string;
-  type: KeyType;
-  /** Always wrapped secret in CheckConfig's result and never echoed in a message. */
-  secret: boolean;
-  /** Environment variables read when the key is not set, first one set wins. */
-  env: readonly string[];
-  /** A change means another cloud or account: the provider, and so its resources, are replaced. */
-  replaces: boolean;
-}
-
-const KEY_SPECS = {
-  region: { description: 'the IBM Cloud VPC region', type: 'string', secret: false, env: ['IBMCLOUD_REGION', 'IC_REGION'], replaces: true },
-  apiKey: { description: 'an IBM Cloud API key', type: 'string', secret: true, env: ['IBMCLOUD_API_KEY', 'IC_API_KEY'], replaces: false },
-  vpcEndpoint: { description: 'the VPC API base URL', type: 'string', secret: false, env: ['IBMCLOUD_IS_NG_API_ENDPOINT'], replaces: true },
-  iamEndpoint: { description: 'the IAM base URL', type: 'string', secret: false, env: ['IBMCLOUD_IAM_API_ENDPOINT'], replaces: true },
-  // Tags are global and the COS endpoint only serves preview's bucket checks: neither moves a collector.
-  taggingEndpoint: { description: 'the Global Tagging base URL', type: 'string', secret: false, env: ['IBMCLOUD_GT_API_ENDPOINT'], replaces: false },
-  private: { description: "whether to use the region's private endpoints", type: 'boolean', secret: false, env: [], replaces: true },
-  cosEndpoint: { description: "the Cloud Object Storage endpoint for preview's bucket checks", type: 'string', secret: false, env: [], replaces: false },
-  cosAccessKeyId: { description: 'the COS HMAC access key id', type: 'string', secret: false, env: ['AWS_ACCESS_KEY_ID'], replaces: false },
-  cosSecretAccessKey: { description: 'the COS HMAC secret access key', type: 'string', secret: true, env: ['AWS_SECRET_ACCESS_KEY'], replaces: false },
-} as const satisfies Record<string, KeySpec>;
-
-export type ConfigKey = keyof typeof KEY_SPECS;
-export const CONFIG_KEYS = Object.keys(KEY_SPECS) as ConfigKey[];
-
-function isConfigKey(key: string): key is ConfigKey {
-  return Object.prototype.hasOwnProperty.call(KEY_SPECS, key);
-}
+import type { Failure } from '../shared/failures';
+import { type PObject, type PValue, Secret, secret, UNKNOWN, Unknown, isPObject, sameValue, defineKey } from '../shared/values';
+import { DEFAULT_REGION, defaultIamEndpoint, defaultTaggingEndpoint, defaultVpcEndpoint, exampleEndpoint, isVpcRegion, normalizeEndpoint, VPC_REGIONS } from './endpoints';
+import { bareKey, CONFIG_KEYS, type ConfigKey, configName, ENGINE_KEYS, howToSet, isConfigKey, KEY_SPECS, type KeySpec, PACKAGE, unknownKeyFailure } from './keys';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export interface ConfigFailure {
-  property: string;
-  reason: string;
-}
-
 export interface CheckedConfig {
-  /** What CheckConfig returns: bare keys, coerced values, defaults and env fallbacks applied, secrets wrapped. */
+  /** What CheckConfig returns: the keys the configuration sets, bare, coerced and normalized, secrets wrapped. */
   inputs: PObject;
-  failures: ConfigFailure[];
+  /** Every problem of the effective configuration (config, then environment, then defaults). */
+  failures: Failure[];
 }
 
 export interface CosAccess {
@@ -93,7 +40,7 @@ export interface ProviderConfig extends IbmConnection {
 /** Configure could not resolve the configuration. The message lists every failure and never holds a secret. */
 export class ConfigError extends Error {
   constructor(
-    readonly failures: ConfigFailure[],
+    readonly failures: Failure[],
     /** Required keys with no value anywhere, for the protocol's `ConfigureErrorMissingKeys` detail. */
     readonly missingKeys: Array<{ name: string; description: string }>,
   ) {
@@ -109,7 +56,7 @@ type Source = { from: 'config' } | { from: 'env'; name: string } | { from: 'defa
 
 type Field<T> =
   | { kind: 'absent' }
-  | { kind: 'unknown'; secret: boolean }
+  | { kind: 'unknown'; secret: boolean; source: Source }
   | { kind: 'known'; value: T; secret: boolean; source: Source };
 
 const ABSENT: Field<never> = { kind: 'absent' };
@@ -128,61 +75,15 @@ function describeSource(source: Source): string {
   return source.from === 'env' ? ` (from the environment variable ${source.name})` : '';
 }
 
-function configName(key: ConfigKey): string {
-  return `${PACKAGE}:${key}`;
-}
-
-/** How to set a key, for messages: the config key and, where there are some, the environment variables. */
-function howToSet(key: ConfigKey): string {
-  const spec: KeySpec = KEY_SPECS[key];
-  const set = `pulumi config set ${spec.secret ? '--secret ' : ''}${configName(key)} <value>`;
-  return spec.env.length === 0 ? `set it with \`${set}\`` : `set it with \`${set}\` or the environment variable ${spec.env.join(' or ')}`;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Keys: bare, `ibmflowlogs:key` or `ibmflowlogs:config:key`
-
-function bareKey(key: string): string {
-  for (const prefix of [`${PACKAGE}:config:`, `${PACKAGE}:`]) {
-    if (key.startsWith(prefix)) return key.slice(prefix.length);
-  }
-  return key;
-}
-
-/** Small edit distance, for "did you mean" on a misspelt key. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length];
-}
-
-/** The one key within two edits (case aside) of what was received; none when two keys are as close. */
-function suggestKey(key: string): ConfigKey | undefined {
-  const lower = bareKey(key).toLowerCase();
-  const ranked = CONFIG_KEYS.map((k) => ({ k, d: editDistance(lower, k.toLowerCase()) })).sort((x, y) => x.d - y.d);
-  return ranked[0].d <= 2 && ranked[1].d > ranked[0].d ? ranked[0].k : undefined;
-}
-
-function unknownKeyFailure(key: string): ConfigFailure {
-  const hint = suggestKey(key);
-  return {
-    property: keyPath(key),
-    reason:
-      `unknown configuration key ${JSON.stringify(key.length > 80 ? `${key.slice(0, 77)}...` : key)}` +
-      `${hint === undefined ? '' : ` (did you mean ${configName(hint)}?)`}; allowed keys: ${CONFIG_KEYS.join(', ')}`,
-  };
-}
 
 interface SortedKeys {
   /** Our keys, bare, with the raw value received. */
   given: Partial<Record<ConfigKey, PValue>>;
   /** Keys the engine owns, passed back untouched. */
   engine: PObject;
-  failures: ConfigFailure[];
+  failures: Failure[];
 }
 
 /** Splits the received keys into ours, the engine's and unknown ones (each a failure). */
@@ -191,7 +92,7 @@ function sortKeys(news: PObject): SortedKeys {
   const receivedAs: Partial<Record<ConfigKey, string>> = {};
   for (const [received, value] of Object.entries(news)) {
     if (ENGINE_KEYS.has(received)) {
-      Object.defineProperty(sorted.engine, received, { value, enumerable: true, writable: true, configurable: true });
+      defineKey(sorted.engine, received, value);
       continue;
     }
     const key = bareKey(received);
@@ -260,19 +161,19 @@ function asBoolean(value: PValue): boolean | undefined {
 interface Evaluation {
   fields: { [K in ConfigKey]: Field<K extends 'private' ? boolean : string> };
   engine: PObject;
-  failures: ConfigFailure[];
+  failures: Failure[];
   missing: ConfigKey[];
 }
 
 /** Reads and coerces one key; a failure is recorded and the key treated as absent, so later checks do not pile on. */
-function readField(key: ConfigKey, given: Partial<Record<ConfigKey, PValue>>, env: Env, failures: ConfigFailure[]): Field<string | boolean> {
+function readField(key: ConfigKey, given: Partial<Record<ConfigKey, PValue>>, env: Env, failures: Failure[]): Field<string | boolean> {
   const raw = readRaw(key, given, env);
   if (raw === undefined) return ABSENT;
   const spec: KeySpec = KEY_SPECS[key];
   const wrapped = raw.value instanceof Secret;
   const inner = raw.value instanceof Secret ? raw.value.value : raw.value;
   const isSecretValue = spec.secret || wrapped;
-  if (inner instanceof Unknown) return { kind: 'unknown', secret: isSecretValue };
+  if (inner instanceof Unknown) return { kind: 'unknown', secret: isSecretValue, source: raw.source };
   const value = spec.type === 'boolean' ? asBoolean(inner) : asString(inner);
   if (value === undefined) {
     const expected = spec.type === 'boolean' ? 'a boolean (true or false)' : 'a string';
@@ -285,8 +186,8 @@ function readField(key: ConfigKey, given: Partial<Record<ConfigKey, PValue>>, en
 // ---------------------------------------------------------------------------------------------------------------
 // Validation of known values
 
-function checkRegion(field: Field<string>, failures: ConfigFailure[]): Field<string> {
-  if (field.kind !== 'known' || (VPC_REGIONS as readonly string[]).includes(field.value)) return field;
+function checkRegion(field: Field<string>, failures: Failure[]): Field<string> {
+  if (field.kind !== 'known' || isVpcRegion(field.value)) return field;
   failures.push({
     property: 'region',
     reason: `region must be one of IBM Cloud's VPC regions: ${VPC_REGIONS.join(', ')}; received ${describeReceived(field.value, field.secret)}${describeSource(field.source)}`,
@@ -294,22 +195,7 @@ function checkRegion(field: Field<string>, failures: ConfigFailure[]): Field<str
   return ABSENT;
 }
 
-/** Normalizes an endpoint URL: http(s) only, no trailing slash; for the VPC API also no trailing `/v1`. */
-function normalizeEndpoint(text: string, stripV1: boolean): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return undefined;
-  }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '' || url.search !== '' || url.hash !== '') return undefined;
-  if (url.username !== '' || url.password !== '') return undefined;
-  let path = url.pathname.replace(/\/+$/, '');
-  if (stripV1) path = path.replace(/\/v1$/, '');
-  return `${url.protocol}//${url.host}${path}`;
-}
-
-function checkEndpoint(key: ConfigKey, field: Field<string>, failures: ConfigFailure[]): Field<string> {
+function checkEndpoint(key: 'vpcEndpoint' | 'iamEndpoint' | 'taggingEndpoint' | 'cosEndpoint', field: Field<string>, failures: Failure[]): Field<string> {
   if (field.kind !== 'known') return field;
   const normalized = normalizeEndpoint(field.value, key === 'vpcEndpoint');
   if (normalized !== undefined) return { ...field, value: normalized };
@@ -324,26 +210,13 @@ function checkEndpoint(key: ConfigKey, field: Field<string>, failures: ConfigFai
   return ABSENT;
 }
 
-function exampleEndpoint(key: ConfigKey): string {
-  switch (key) {
-    case 'vpcEndpoint':
-      return defaultVpcEndpoint(DEFAULT_REGION, false);
-    case 'iamEndpoint':
-      return PUBLIC_IAM_ENDPOINT;
-    case 'taggingEndpoint':
-      return PUBLIC_TAGGING_ENDPOINT;
-    default:
-      return `https://s3.${DEFAULT_REGION}.cloud-object-storage.appdomain.cloud`;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Defaults derived from other keys
 
 /** A default computed from other fields: unknown if any of them is, secret if any of them is. */
 function derive<T>(sources: Array<Field<unknown>>, compute: () => T): Field<T> {
   const secretness = sources.some((f) => f.kind !== 'absent' && f.secret);
-  if (sources.some((f) => f.kind === 'unknown')) return { kind: 'unknown', secret: secretness };
+  if (sources.some((f) => f.kind === 'unknown')) return { kind: 'unknown', secret: secretness, source: { from: 'default' } };
   if (sources.some((f) => f.kind === 'absent')) return ABSENT;
   return { kind: 'known', value: compute(), secret: secretness, source: { from: 'default' } };
 }
@@ -361,10 +234,10 @@ function knownValue<T>(field: Field<T>): T | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The evaluation shared by checkConfig and resolveConfig
+// The evaluation shared by checkConfig, resolveConfig and diffConfig
 
 /** COS access is all or nothing, and switched on by `cosEndpoint`: HMAC keys alone have nowhere to go. */
-function evaluateCos(given: Partial<Record<ConfigKey, PValue>>, env: Env, failures: ConfigFailure[], missing: ConfigKey[]) {
+function evaluateCos(given: Partial<Record<ConfigKey, PValue>>, env: Env, failures: Failure[], missing: ConfigKey[]) {
   const endpoint = checkEndpoint('cosEndpoint', readField('cosEndpoint', given, env, failures) as Field<string>, failures);
   const endpointSet = endpoint.kind !== 'absent' || !isUnset(given.cosEndpoint);
   // Without cosEndpoint, AWS_* variables are most likely someone's AWS credentials: not read, not stored.
@@ -387,7 +260,7 @@ function evaluateCos(given: Partial<Record<ConfigKey, PValue>>, env: Env, failur
 }
 
 function evaluate(news: PObject, env: Env): Evaluation {
-  const { given, engine, failures } = sortKeys(news);
+  const { given, engine, failures } = sortKeys(isPObject(news) ? news : {});
   const missing: ConfigKey[] = [];
   const str = (key: ConfigKey) => readField(key, given, env, failures) as Field<string>;
 
@@ -404,12 +277,8 @@ function evaluate(news: PObject, env: Env): Evaluation {
   const vpcEndpoint = orDefault(checkEndpoint('vpcEndpoint', str('vpcEndpoint'), failures), () =>
     derive([region, privateField], () => defaultVpcEndpoint(knownValue(region) ?? DEFAULT_REGION, usePrivate())),
   );
-  const iamEndpoint = orDefault(checkEndpoint('iamEndpoint', str('iamEndpoint'), failures), () =>
-    derive([privateField], () => (usePrivate() ? PRIVATE_IAM_ENDPOINT : PUBLIC_IAM_ENDPOINT)),
-  );
-  const taggingEndpoint = orDefault(checkEndpoint('taggingEndpoint', str('taggingEndpoint'), failures), () =>
-    derive([privateField], () => (usePrivate() ? PRIVATE_TAGGING_ENDPOINT : PUBLIC_TAGGING_ENDPOINT)),
-  );
+  const iamEndpoint = orDefault(checkEndpoint('iamEndpoint', str('iamEndpoint'), failures), () => derive([privateField], () => defaultIamEndpoint(usePrivate())));
+  const taggingEndpoint = orDefault(checkEndpoint('taggingEndpoint', str('taggingEndpoint'), failures), () => derive([privateField], () => defaultTaggingEndpoint(usePrivate())));
   const cos = evaluateCos(given, env, failures, missing);
 
   return {
@@ -420,7 +289,7 @@ function evaluate(news: PObject, env: Env): Evaluation {
   };
 }
 
-/** A field as CheckConfig returns it; `secret` is set for secret keys and for values that arrived wrapped. */
+/** A field as the model holds it; `secret` for secret keys and for values that arrived wrapped. */
 function fieldToValue(field: Field<string | boolean>): PValue | undefined {
   if (field.kind === 'absent') return undefined;
   const value: PValue = field.kind === 'unknown' ? UNKNOWN : field.value;
@@ -431,27 +300,30 @@ function fieldToValue(field: Field<string | boolean>): PValue | undefined {
 // Public API
 
 /**
- * CheckConfig: coerces every value, applies environment fallbacks and defaults, and collects every failure (it never
- * stops at the first, and never throws). `news` is the decoded request (`fromStruct(req.getNews())`). Unknown values
- * (preview) are kept unknown, and so are defaults derived from them.
+ * CheckConfig: validates the effective configuration (config, then the environment, then defaults) and collects every
+ * failure (it never stops at the first, and never throws), and returns the keys the configuration itself sets,
+ * coerced and normalized (`"true"` → true, a trailing `/v1` dropped), secret ones wrapped, with the engine's own keys.
+ * `news` is the decoded request (`fromStruct(req.getNews())`). Unknown values (preview) stay unknown.
  */
 export function checkConfig(news: PObject, env: Env): CheckedConfig {
-  const { fields, engine, failures } = evaluate(isPObject(news) ? news : {}, env);
+  const { fields, engine, failures } = evaluate(news, env);
   const inputs: PObject = { ...engine };
   for (const key of CONFIG_KEYS) {
-    const value = fieldToValue(fields[key]);
-    if (value !== undefined) inputs[key] = value;
+    const field = fields[key];
+    if (field.kind === 'absent' || field.source.from !== 'config') continue;
+    const value = fieldToValue(field);
+    if (value !== undefined) defineKey(inputs, key, value);
   }
   return { inputs, failures };
 }
 
 /**
- * Configure: the typed configuration the IBM clients take. Accepts CheckConfig's result or raw args (secret-wrapped,
- * JSON text, namespaced keys), so pass the real environment when Configure may come without a CheckConfig first.
+ * Configure: the typed configuration the IBM clients take, from CheckConfig's result or raw args (secret-wrapped,
+ * JSON text, namespaced keys, or Configure's `variables` map), with the environment of the machine that runs.
  * Throws ConfigError listing every failure, or the keys still unknown.
  */
 export function resolveConfig(checked: PObject, env: Env = {}): ProviderConfig {
-  const { fields, failures, missing } = evaluate(isPObject(checked) ? decodeLoose(checked) : {}, env);
+  const { fields, failures, missing } = evaluate(checked, env);
   for (const key of CONFIG_KEYS) {
     if (fields[key].kind === 'unknown') failures.push({ property: key, reason: `${key} is not known yet (it comes from another resource's output); the provider cannot be configured until it is` });
   }
@@ -472,33 +344,25 @@ export function resolveConfig(checked: PObject, env: Env = {}): ProviderConfig {
   return config;
 }
 
-/** Accepts wire-form objects too (a caller holding `struct.toJavaScript()`), since decode is idempotent on PValues. */
-function decodeLoose(obj: PObject): PObject {
-  const decoded = decode(obj);
-  return isPObject(decoded) ? decoded : {};
-}
-
 export interface ConfigDiff {
-  /** Keys whose change replaces the provider (and so its resources): region and endpoints, `private`. */
+  /** Keys whose change replaces the provider, and so its resources: the region only (see KeySpec.replaces). */
   replaces: ConfigKey[];
-  /** Every changed key, `replaces` included (DiffResponse's `diffs`). */
+  /** Every key whose effective value changes, `replaces` included (DiffResponse's `diffs`). */
   changes: ConfigKey[];
 }
 
 /**
- * DiffConfig over checked old and new inputs. Both sides are evaluated without the environment, so an old state
- * written before a default existed compares by its effective value. Secretness alone is not a change; a new value
- * that is unknown may differ, so it counts as a change.
+ * DiffConfig: the effective settings of the old and new configuration, both evaluated with this machine's
+ * environment and defaults, key by key. So a value that moves between config and environment, an old state written
+ * with its defaults spelled out, or secretness alone, is no change; a new value that is unknown may differ, so it is.
  */
-export function diffConfig(olds: PObject, news: PObject): ConfigDiff {
-  const before = checkConfig(isPObject(olds) ? olds : {}, {}).inputs;
-  const after = checkConfig(isPObject(news) ? news : {}, {}).inputs;
-  const changes = CONFIG_KEYS.filter((key) => !(before[key] === undefined && after[key] === undefined) && !sameValue(before[key], after[key]));
+export function diffConfig(olds: PObject, news: PObject, env: Env = {}): ConfigDiff {
+  const before = evaluate(olds, env).fields;
+  const after = evaluate(news, env).fields;
+  const changes = CONFIG_KEYS.filter((key) => {
+    const a = fieldToValue(before[key]);
+    const b = fieldToValue(after[key]);
+    return !(a === undefined && b === undefined) && !sameValue(a, b);
+  });
   return { replaces: changes.filter((key) => KEY_SPECS[key].replaces), changes };
-}
-
-/** Whether a key holds a secret by definition (apiKey, cosSecretAccessKey), for callers that print config. */
-export function isSecretKey(key: string): boolean {
-  const bare = bareKey(key);
-  return isConfigKey(bare) && KEY_SPECS[bare].secret;
 }

@@ -1,0 +1,77 @@
+import type { Collector } from '../../ibm/types';
+import { checkActive, checkBucket, checkName, checkAccessTags, checkResourceGroup, checkTags, checkTarget, targetNotFound } from '../../model/collectorRules';
+import type { Failure } from '../../shared/failures';
+import { keyPath } from '../../shared/propertyPath';
+import { chooseName } from '../autonaming';
+import { isEmpty } from '../properties';
+import type { CheckArgs, CheckResult, ResourceCall } from '../types';
+import { COLLECTOR_NAMES } from './naming';
+import { ownershipOf, takenReason } from './ownership';
+import { INPUT_KEYS, type InputKey, REQUIRED_KEYS } from './properties';
+import { type CollectorServices, servicesOf } from './services';
+
+const CHECKS: Record<InputKey, (value: unknown) => Failure[]> = {
+  target: checkTarget,
+  storageBucket: checkBucket,
+  name: checkName,
+  active: checkActive,
+  resourceGroup: checkResourceGroup,
+  tags: checkTags,
+  accessTags: checkAccessTags,
+};
+
+/** Every problem of a collector's inputs; unknown (preview) values are skipped, missing required ones reported. */
+export function validateInputs(values: Record<string, unknown>, unknown: Set<string>): Failure[] {
+  const failures: Failure[] = [];
+  for (const key of Object.keys(values)) {
+    if (!(INPUT_KEYS as readonly string[]).includes(key)) failures.push({ property: keyPath(key), reason: `unknown property; allowed: ${INPUT_KEYS.join(', ')}` });
+  }
+  for (const key of REQUIRED_KEYS) {
+    if (values[key] === undefined && !unknown.has(key)) failures.push({ property: key, reason: 'is required' });
+  }
+  for (const key of INPUT_KEYS) {
+    if (values[key] !== undefined && values[key] !== null && !unknown.has(key)) failures.push(...CHECKS[key](values[key]));
+  }
+  return failures;
+}
+
+/** The live collector on a target (the API's `target.id` filter), if any. */
+export async function collectorOn(targetId: string, services: CollectorServices): Promise<Collector | undefined> {
+  let holder: Collector | undefined;
+  for await (const c of services.vpc.listCollectors({ 'target.id': targetId }, { signal: services.signal })) if (c.target.id === targetId) holder = c;
+  return holder;
+}
+
+/**
+ * Validates, applies defaults (`active: true`, a name: autonaming.ts), and, once configured, checks that the target
+ * exists and that no collector this resource does not manage holds it (ownership.ts).
+ */
+export async function check(args: CheckArgs, call: ResourceCall): Promise<CheckResult> {
+  const { olds, news } = args;
+  const services = servicesOf(call);
+  const values = { ...news.values };
+  const failures = validateInputs(values, news.unknown);
+  if (values.active === undefined && !news.unknown.has('active')) values.active = true;
+  const naming = chooseName(
+    { given: values.name, givenUnknown: news.unknown.has('name'), old: olds.values.name, resourceName: call.name, randomSeed: args.randomSeed, autonaming: args.autonaming },
+    COLLECTOR_NAMES,
+  );
+  failures.push(...naming.failures);
+  if (naming.name !== undefined) values.name = naming.name;
+
+  if (isEmpty(olds)) call.context.managed.noteCheckWithoutOlds(call.urn);
+  else call.context.managed.noteOlds(call.urn, olds.values);
+
+  if (failures.length === 0 && services && typeof values.target === 'string' && !news.unknown.has('target')) {
+    const found = await services.targets.resolve(values.target, { signal: services.signal });
+    const shown = news.secret.has('target') ? 'the (secret) target' : `target ${values.target}`;
+    if (!found) {
+      failures.push({ property: 'target', reason: targetNotFound(news.secret.has('target') ? '(secret)' : values.target, services.region) });
+    } else {
+      const holder = await collectorOn(found.id, services);
+      const ownership = holder && ownershipOf(holder, found.id, services, typeof values.name === 'string' ? values.name : undefined);
+      if (holder && ownership && ownership !== 'this-resource') failures.push({ property: 'target', reason: takenReason(shown, holder, ownership, services) });
+    }
+  }
+  return { inputs: { values, unknown: new Set(news.unknown), secret: new Set(news.secret) }, failures };
+}
