@@ -128,7 +128,7 @@ describe('e2e: the offline runner (ibm-flowlogs run)', function () {
   it('usage errors exit 2 with what is wrong', async () => {
     const none = await runCli(['run', 'deploy']);
     expect(none.code).to.equal(2);
-    expect(none.stderr).to.contain('run takes one of preview, up, refresh, destroy; received "deploy"');
+    expect(none.stderr).to.contain('run takes one of preview, up, refresh, destroy, import; received "deploy"');
     const missing = await runCli(['run', 'up', '--cwd', scratch.work]);
     expect(missing.code).to.equal(2);
     expect(missing.stderr).to.contain(`no Pulumi.yaml in ${scratch.work}`);

@@ -26,7 +26,7 @@ describe('runner: reading a Pulumi project and its stack config', () => {
       ['runtime: nodejs\n', undefined, '"name" must be a non-empty string'],
       ['name: p\nruntime: python\n', undefined, 'the offline runner runs nodejs programs; runtime is "python"'],
       ['name: p\nruntime: nodejs\nmain: missing.ts\n', undefined, 'no program found'],
-      ['name: p\nruntime: nodejs\n', 'config:\n  p:key:\n    secure: v1:abc\n', 'p:key is a secure value, which only the Pulumi CLI can decrypt'],
+      ['name: p\nruntime: nodejs\n', 'config: [a]\n', '"config" must be a mapping of key: value; received ["a"]'],
     ];
     for (const [projectYaml, stackYaml, message] of cases) {
       writeFileSync(join(dir, 'Pulumi.yaml'), projectYaml);
@@ -34,6 +34,12 @@ describe('runner: reading a Pulumi project and its stack config', () => {
       expect(() => readProject(dir, 'dev'), projectYaml).to.throw(message);
       rmSync(join(dir, 'Pulumi.dev.yaml'), { force: true });
     }
-    expect(() => readProject(join(dir, 'nowhere'), 'dev')).to.throw(`no Pulumi.yaml in ${join(dir, 'nowhere')}`);
+    expect(() => readProject(join(dir, 'nowhere'), 'dev')).to.throw(`no directory ${join(dir, 'nowhere')}; pass the project's directory (the one with Pulumi.yaml) with --cwd`);
+    // A secure value is listed, not refused: the run goes on when --config (or --emulator) gives it another way.
+    writeFileSync(join(dir, 'Pulumi.yaml'), 'name: p\nruntime: nodejs\n');
+    writeFileSync(join(dir, 'Pulumi.dev.yaml'), 'config:\n  p:key:\n    secure: v1:abc\n  p:other:\n    secure: v1:def\n');
+    expect(readProject(dir, 'dev').secureKeys).to.deep.equal(['p:key', 'p:other']);
+    expect(readProject(dir, 'dev', { other: 'given' }).secureKeys).to.deep.equal(['p:key']);
+    rmSync(join(dir, 'Pulumi.dev.yaml'));
   });
 });

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCosClient, DEFAULT_LIMITS, FlowLogReadError, readFlowLogs, readLocalFlowLogs, type FlowLogReport, type ObjectLimits, type ReadProgress, type ReportOptions } from '../flowlogs';
 import type { Env } from '../config';
@@ -194,6 +195,8 @@ export async function runLogs(argv: string[], io: LogsIo = PROCESS_IO): Promise<
     let source: string;
     if (values.dir !== undefined) {
       const dir = values.dir;
+      if (!existsSync(dir)) throw new UsageError(`--dir ${resolve(dir)}: no such directory; pass the directory the flow-log .gz objects were downloaded to`);
+      if (!statSync(dir).isDirectory()) throw new UsageError(`--dir ${resolve(dir)} is a file, not a directory; pass the directory the flow-log .gz objects were downloaded to`);
       report = await analyze((extra) => readLocalFlowLogs({ dir, scope, keyLayout: 'optional', limits, onProgress, ...extra }), { engine, threads }, options);
       source = `directory ${dir}`;
     } else {
@@ -214,6 +217,8 @@ export async function runLogs(argv: string[], io: LogsIo = PROCESS_IO): Promise<
       source = `bucket ${bucket}`;
     }
     if (onProgress) io.stderr('\n');
+    const nothing = noMatch(report, values, source);
+    if (nothing) throw new UsageError(nothing);
     io.stdout(renderLogs(report, format, source));
     return 0;
   } catch (error) {
@@ -227,6 +232,17 @@ export async function runLogs(argv: string[], io: LogsIo = PROCESS_IO): Promise<
     }
     throw error;
   }
+}
+
+const FILTER_FLAGS = ['vpc', 'instance', 'interface', 'since', 'until'] as const;
+
+/** Filters that matched no object are an error (a mistyped id or a name given for one), saying what was looked for. */
+export function noMatch(report: FlowLogReport, values: Partial<Record<(typeof FILTER_FLAGS)[number], string>>, source: string): string | undefined {
+  const { analyzed, failed, empty, skipData } = report.objects;
+  const given = FILTER_FLAGS.filter((f) => values[f] !== undefined);
+  if (given.length === 0 || analyzed + failed + empty + skipData > 0) return undefined;
+  const looked = given.map((f) => `--${f} ${values[f]}`).join(', ');
+  return `no flow-log object in ${source} matches ${looked}; --vpc, --instance and --interface take the id or CRN that the object keys hold (such as r006-… or 0717-…), not a name like eth0; run without them to see every interface the objects cover`;
 }
 
 export async function logsCommand(argv: string[]): Promise<void> {

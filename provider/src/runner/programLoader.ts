@@ -28,6 +28,8 @@ export interface Registration {
   type: string;
   name: string;
   custom: boolean;
+  /** The parent's URN; '' for a child of the stack. */
+  parent: string;
   /** Inputs in wire form (secret wrappers, unknown sentinels), as the engine receives them. */
   news: WireObject;
   /** Provider reference `urn::id`, '' for the default provider. */
@@ -35,10 +37,17 @@ export interface Registration {
   /** The id to read (`get()`) or import; '' otherwise. */
   id: string;
   dependencies: string[];
-  deleteBeforeReplace: boolean;
-  protect: boolean;
+  /** undefined when the program does not set it: the plugin's Diff decides, as in the engine. */
+  deleteBeforeReplace: boolean | undefined;
+  /** undefined when the program does not set it: inherited from the parent, as in the engine. */
+  protect: boolean | undefined;
+  /** undefined when the program does not set it: inherited from the parent, as in the engine. */
+  retainOnDelete: boolean | undefined;
   ignoreChanges: string[];
+  replaceOnChanges: string[];
   timeouts: { create: string; update: string; delete: string };
+  /** Where the program registered it (`file:line:column`), when the SDK says. */
+  source?: string;
 }
 
 export interface RegistrationResult {
@@ -78,14 +87,35 @@ function installModuleHooks(): void {
     if (request.startsWith('@pulumi/')) return originalResolve.call(this, request, module, ...rest);
     return originalResolve.call(this, request, parent, ...rest);
   };
+  // Stack traces of the program's errors point into its .ts files, not the transpiled code.
+  process.setSourceMapsEnabled(true);
   Module._extensions['.ts'] = (mod: { _compile(code: string, file: string): void }, filename: string) => {
     const ts: typeof import('typescript') = require('typescript');
     const out = ts.transpileModule(readFileSync(filename, 'utf8'), {
       fileName: filename,
+      reportDiagnostics: true,
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true },
     });
+    const syntax = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+    if (syntax.length > 0) {
+      const where = (d: import('typescript').Diagnostic) => {
+        const { line, character } = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
+        return `${filename}:${line + 1}:${character + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+      };
+      throw new ProgramSyntaxError(`the program does not compile:\n${syntax.map(where).join('\n')}`);
+    }
     mod._compile(out.outputText, filename);
   };
+}
+
+/** A program file TypeScript cannot parse: the message names each file:line:column. */
+export class ProgramSyntaxError extends Error {
+  override readonly name = 'ProgramSyntaxError';
+}
+
+/** The SDK gives `file://` URIs. */
+function sourceFile(uri: string): string {
+  return uri.startsWith('file://') ? decodeURIComponent(uri.slice('file://'.length)) : uri;
 }
 
 /** Runs the program once. `preview` makes the SDK skip applies on unknown values, as in `pulumi preview`. */
@@ -118,20 +148,26 @@ export async function runProgram(project: Project, stack: string, preview: boole
     monitor[method] = (req: any, callback: unknown) => {
       const type: string = req.getType();
       const timeouts = kind === 'register' ? req.getCustomtimeouts() : undefined;
+      const register = kind === 'register';
+      const position = req.getSourceposition?.();
       current = {
         kind,
         urn: monitor.newUrn(req.getParent(), type, req.getName()),
         type,
         name: req.getName(),
-        custom: kind === 'read' ? true : req.getCustom(),
-        news: ((kind === 'register' ? req.getObject() : req.getProperties())?.toJavaScript() ?? {}) as WireObject,
+        custom: register ? req.getCustom() : true,
+        parent: req.getParent(),
+        news: ((register ? req.getObject() : req.getProperties())?.toJavaScript() ?? {}) as WireObject,
         provider: req.getProvider(),
-        id: kind === 'register' ? req.getImportid() : req.getId(),
+        id: register ? req.getImportid() : req.getId(),
         dependencies: req.getDependenciesList(),
-        deleteBeforeReplace: kind === 'register' ? req.getDeletebeforereplace() : false,
-        protect: kind === 'register' ? Boolean(req.getProtect()) : false,
-        ignoreChanges: kind === 'register' ? req.getIgnorechangesList() : [],
+        deleteBeforeReplace: register && req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
+        protect: register && req.hasProtect() ? req.getProtect() : undefined,
+        retainOnDelete: register && req.hasRetainondelete() ? req.getRetainondelete() : undefined,
+        ignoreChanges: register ? req.getIgnorechangesList() : [],
+        replaceOnChanges: register ? req.getReplaceonchangesList() : [],
         timeouts: { create: timeouts?.getCreate() ?? '', update: timeouts?.getUpdate() ?? '', delete: timeouts?.getDelete() ?? '' },
+        source: position ? `${sourceFile(position.getUri())}:${position.getLine()}:${position.getColumn()}` : undefined,
       };
       return original(req, callback);
     };

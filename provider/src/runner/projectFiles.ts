@@ -1,9 +1,10 @@
 /**
  * A Pulumi project as the Pulumi CLI reads it: `Pulumi.yaml` (name, runtime, main, project config with defaults)
  * and `Pulumi.<stack>.yaml` (the stack's config). Only what the offline runner needs; secure values
- * (`secure: v1:...`) are encrypted by the Pulumi CLI and cannot be read here, so they are refused by name.
+ * (`secure: v1:...`) are encrypted by the Pulumi CLI and cannot be read here: they are listed, and the run goes on
+ * only when each is given another way (secureValues.ts).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { load } from 'js-yaml';
 import type { ProjectPlugin } from './pluginDiscovery';
@@ -17,12 +18,30 @@ export interface Project {
   config: Record<string, string>;
   /** Pulumi.yaml's `plugins.providers`: resource plugins from a local folder. */
   plugins: ProjectPlugin[];
+  /** The stack's config file (it may not exist: a stack without config). */
+  stackFile: string;
+  /** Namespaced keys of the stack file whose values are `secure:` and were not overridden by --config. */
+  secureKeys: string[];
 }
 
 function readYaml(file: string): Record<string, any> {
-  const doc = load(readFileSync(file, 'utf8'));
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error(`${file} must hold a YAML mapping`);
+  let doc: unknown;
+  try {
+    doc = load(readFileSync(file, 'utf8'));
+  } catch (error) {
+    // js-yaml's message says where: "bad indentation of a mapping entry (3:7)" and the lines around it.
+    throw new Error(`${file} is not valid YAML: ${(error as Error).message}`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error(`${file} must hold a YAML mapping (key: value lines); it holds ${doc === null || doc === undefined ? 'nothing' : Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}`);
   return doc as Record<string, any>;
+}
+
+/** The stacks a directory has config for: its Pulumi.<stack>.yaml files. */
+export function stacksIn(dir: string): string[] {
+  return readdirSync(dir)
+    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
 }
 
 /** Pulumi's rule: a key without a namespace belongs to the project. */
@@ -56,8 +75,15 @@ function projectPlugins(doc: Record<string, any>, dir: string, projectFile: stri
   });
 }
 
-export function readProject(dirArg: string, stack: string, overrides: Record<string, string> = {}): Project {
+/**
+ * `knownStack`: the stack has a state already, so it exists without a config file. Otherwise a stack whose
+ * Pulumi.<stack>.yaml is missing while other stacks have one is taken for a typo, as `pulumi up --stack` refuses a
+ * stack that does not exist.
+ */
+export function readProject(dirArg: string, stack: string, overrides: Record<string, string> = {}, knownStack = false): Project {
   const dir = resolve(dirArg);
+  if (!existsSync(dir)) throw new Error(`no directory ${dir}; pass the project's directory (the one with Pulumi.yaml) with --cwd`);
+  if (!statSync(dir).isDirectory()) throw new Error(`${dir} is a file, not a directory; pass the project's directory (the one with Pulumi.yaml) with --cwd`);
   const projectFile = join(dir, 'Pulumi.yaml');
   if (!existsSync(projectFile)) throw new Error(`no Pulumi.yaml in ${dir}; pass the project's directory with --cwd`);
   const doc = readYaml(projectFile);
@@ -76,16 +102,23 @@ export function readProject(dirArg: string, stack: string, overrides: Record<str
     if (value !== undefined) config[namespaced(key, doc.name)] = configString(value);
   }
   const stackFile = join(dir, `Pulumi.${stack}.yaml`);
+  const secureKeys: string[] = [];
   if (existsSync(stackFile)) {
-    for (const [key, value] of Object.entries((readYaml(stackFile).config ?? {}) as Record<string, any>)) {
-      if (typeof value === 'object' && value !== null && 'secure' in value) {
-        throw new Error(`${stackFile}: ${key} is a secure value, which only the Pulumi CLI can decrypt; give it to the runner through the environment instead`);
-      }
-      config[namespaced(key, doc.name)] = configString(value);
+    const stackConfig: unknown = readYaml(stackFile).config ?? {};
+    if (typeof stackConfig !== 'object' || stackConfig === null || Array.isArray(stackConfig)) throw new Error(`${stackFile}: "config" must be a mapping of key: value; received ${JSON.stringify(stackConfig)}`);
+    for (const [key, value] of Object.entries(stackConfig as Record<string, any>)) {
+      if (typeof value === 'object' && value !== null && 'secure' in value) secureKeys.push(namespaced(key, doc.name));
+      else config[namespaced(key, doc.name)] = configString(value);
+    }
+  } else if (!knownStack) {
+    const stacks = stacksIn(dir);
+    if (stacks.length > 0) {
+      throw new Error(`no Pulumi.${stack}.yaml in ${dir}, and the runner has no state for stack "${stack}"; stacks here: ${stacks.join(', ')}. Pass one of them with --stack, or create Pulumi.${stack}.yaml (it may hold only "config: {}") for a new stack`);
     }
   }
   for (const [key, value] of Object.entries(overrides)) config[namespaced(key, doc.name)] = value;
-  return { dir, name: doc.name, main, config, plugins: projectPlugins(doc, dir, projectFile) };
+  const overridden = new Set(Object.keys(overrides).map((k) => namespaced(k, doc.name)));
+  return { dir, name: doc.name, main, config, plugins: projectPlugins(doc, dir, projectFile), stackFile, secureKeys: secureKeys.filter((k) => !overridden.has(k)) };
 }
 
 /** The config of one package's default provider: its namespace's keys without the namespace. */

@@ -5,12 +5,13 @@
  */
 import { SECRET_SIG, SIG_KEY, UNKNOWN_SENTINEL, type WireObject, type WireValue } from '../rpc/codec';
 import type { Diagnostic, RunReport } from './deployment';
+import { importCode } from './importCode';
 import type { Op, PropertyChange, Step } from './steps';
 
-const SYMBOL: Record<Op, string> = { create: '+', update: '~', replace: '+-', delete: '-', same: ' ', read: '>', refresh: '~' };
-const PLANNED: Record<Op, string> = { create: 'create', update: 'update', replace: 'replace', delete: 'delete', same: '', read: 'read', refresh: 'refresh' };
-const DONE: Record<Op, string> = { create: 'created', update: 'updated', replace: 'replaced', delete: 'deleted', same: '', read: 'read', refresh: 'refreshed' };
-const HEADING: Record<RunReport['kind'], string> = { preview: 'Previewing update', up: 'Updating', refresh: 'Refreshing', destroy: 'Destroying' };
+const SYMBOL: Record<Op, string> = { create: '+', update: '~', replace: '+-', delete: '-', same: ' ', read: '>', refresh: '~', import: '=' };
+const PLANNED: Record<Op, string> = { create: 'create', update: 'update', replace: 'replace', delete: 'delete', same: '', read: 'read', refresh: 'refresh', import: 'import' };
+const DONE: Record<Op, string> = { create: 'created', update: 'updated', replace: 'replaced', delete: 'deleted', same: '', read: 'read', refresh: 'refreshed', import: 'imported' };
+const HEADING: Record<RunReport['kind'], string> = { preview: 'Previewing update', up: 'Updating', refresh: 'Refreshing', destroy: 'Destroying', import: 'Importing' };
 
 /** A wire value for people: secrets hidden, unknowns named, short structures on one line. */
 export function formatValue(value: WireValue | undefined, indent = ''): string {
@@ -49,7 +50,9 @@ function changeLine(c: PropertyChange, indent: string): string {
 
 function table(report: RunReport, planned: boolean): string[] {
   const rows = report.steps.map((s) => {
-    const word = s.error ? `${PLANNED[s.op] || report.kind} failed` : (planned ? PLANNED : DONE)[s.op] || (report.kind === 'refresh' ? 'no drift' : '');
+    // A retained delete says so, as Pulumi's display does ("deleted[retain]").
+    const retain = s.retained ? '[retain]' : '';
+    const word = s.error ? `${PLANNED[s.op] || report.kind}${retain} failed` : ((planned ? PLANNED : DONE)[s.op] || (report.kind === 'refresh' ? 'no drift' : '')) + retain;
     const info = s.changes.length > 0 ? `[diff: ${s.changes.map((c) => `${c.kind === 'add' ? '+' : c.kind === 'delete' ? '-' : '~'}${c.path}`).join(', ')}]` : s.note ? `[${s.note}]` : '';
     return [SYMBOL[s.op], s.type, s.name, word, info];
   });
@@ -64,7 +67,7 @@ function details(steps: Step[]): string[] {
     if (s.op === 'create' && s.inputs && s.type.startsWith('ibmflowlogs:')) {
       out.push(`  + ${s.type}: (create)`, `      [urn=${s.urn}]`);
       for (const [k, v] of Object.entries(s.inputs).sort(([a], [b]) => a.localeCompare(b))) out.push(`      ${k}: ${formatValue(v, '      ')}`);
-    } else if ((s.op === 'update' || s.op === 'replace' || s.op === 'refresh') && s.changes.length > 0) {
+    } else if ((s.op === 'update' || s.op === 'replace' || s.op === 'refresh' || s.op === 'import') && s.changes.length > 0) {
       out.push(`  ${SYMBOL[s.op].padEnd(2)}${s.type}: (${s.op})`, `      [urn=${s.urn}]`);
       for (const c of s.changes) out.push(changeLine(c, '    '));
     }
@@ -80,7 +83,10 @@ function diagnostics(list: Diagnostic[], verbose: boolean): string[] {
   const out = ['Diagnostics:'];
   for (const [urn, ds] of byUrn) {
     out.push(urn ? `  ${shortType(urn)} (${shortName(urn)}):` : '  program:');
-    for (const d of ds) out.push(...`${d.severity}: ${d.message}`.split('\n').map((l) => `    ${l}`));
+    for (const d of ds) {
+      out.push(...`${d.severity}: ${d.message}`.split('\n').map((l) => `    ${l}`));
+      if (verbose && d.detail) out.push(...d.detail.split('\n').map((l) => `      ${l}`));
+    }
     out.push('');
   }
   return out;
@@ -92,18 +98,23 @@ function outputs(report: RunReport): string[] {
   return ['Outputs:', ...entries.map(([k, v]) => `    ${k}: ${formatValue(v, '    ')}`), ''];
 }
 
-function summary(report: RunReport, planned: boolean): string[] {
-  const counts = new Map<Op, number>();
-  // A step that failed did not happen: it is counted as failed, not as done.
-  for (const s of report.steps) if (!s.error) counts.set(s.op, (counts.get(s.op) ?? 0) + 1);
+/**
+ * What happened to each resource, counted once by its outcome: a step that failed did not happen and counts as
+ * failed only; a retained delete left the cloud alone and is not counted as deleted.
+ */
+export function summary(report: RunReport, planned: boolean): string[] {
+  const counts = new Map<string, number>();
+  const add = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+  for (const s of report.steps) add(s.error ? 'failed' : s.retained ? 'retained' : s.op);
   const out = ['Resources:'];
-  for (const op of ['create', 'update', 'replace', 'delete', 'read', 'refresh'] as Op[]) {
+  for (const op of ['create', 'update', 'replace', 'delete', 'import', 'read', 'refresh'] as Op[]) {
     const n = counts.get(op);
     if (n) out.push(`    ${SYMBOL[op]} ${n} ${planned ? `to ${PLANNED[op]}` : DONE[op]}`);
   }
+  const retained = counts.get('retained');
+  if (retained) out.push(`    - ${retained} ${planned ? 'to remove from the stack, left' : 'removed from the stack, left'} in the cloud (retainOnDelete)`);
   if (counts.get('same')) out.push(`    ${counts.get('same')} unchanged`);
-  const failed = report.steps.filter((s) => s.error).length;
-  if (failed) out.push(`    ${failed} failed`);
+  if (counts.get('failed')) out.push(`    ${counts.get('failed')} failed`);
   if (report.steps.length === 0) out.push('    none');
   return out;
 }
@@ -131,5 +142,6 @@ export function renderReport(report: RunReport, options: RenderOptions = {}): st
   }
   if (!report.ok) lines.push('', `error: the ${report.kind} failed; see the diagnostics above.`);
   else if (!planned && options.stateFile) lines.push('', `State: ${options.stateFile}`);
+  if (report.ok && report.imported) lines.push('', ...importCode(report.imported).split('\n'));
   return `${lines.join('\n')}\n`;
 }

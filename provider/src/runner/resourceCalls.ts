@@ -53,16 +53,20 @@ export interface DiffResult {
   replace: boolean;
   deleteBeforeReplace: boolean;
   changes: PropertyChange[];
+  /** The top-level keys that force a replacement, and those that change (DiffResponse `replaces`, `diffs`). */
+  replaceKeys: string[];
+  changedKeys: string[];
 }
 
 const KIND = provider.PropertyDiff.Kind;
 
-export async function diff(plugin: PluginProcess, t: Target, id: string, oldInputs: WireObject, oldOutputs: WireObject, news: WireObject): Promise<DiffResult> {
+export async function diff(plugin: PluginProcess, t: Target, id: string, oldInputs: WireObject, oldOutputs: WireObject, news: WireObject, ignoreChanges: string[] = []): Promise<DiffResult> {
   const r = on(new provider.DiffRequest(), t);
   r.setId(id);
   r.setOlds(toStruct(oldOutputs));
   r.setOldInputs(toStruct(oldInputs));
   r.setNews(toStruct(news));
+  r.setIgnorechangesList(ignoreChanges);
   const res = await plugin.call('diff', r);
   const replaces: string[] = res.getReplacesList();
   const changes: PropertyChange[] = [];
@@ -74,7 +78,8 @@ export async function diff(plugin: PluginProcess, t: Target, id: string, oldInpu
   });
   changes.sort((a, b) => a.path.localeCompare(b.path));
   const changed = res.getChanges() === provider.DiffResponse.DiffChanges.DIFF_SOME || replaces.length > 0 || changes.length > 0;
-  return { changed, replace: replaces.length > 0, deleteBeforeReplace: res.getDeletebeforereplace(), changes };
+  const replace = replaces.length > 0 || changes.some((c) => c.replace);
+  return { changed, replace, deleteBeforeReplace: res.getDeletebeforereplace(), changes, replaceKeys: replaces, changedKeys: res.getDiffsList() };
 }
 
 export async function create(plugin: PluginProcess, t: Target, inputs: WireObject, preview: boolean, timeout: number): Promise<{ id: string; outputs: WireObject }> {
@@ -86,8 +91,9 @@ export async function create(plugin: PluginProcess, t: Target, inputs: WireObjec
   return { id: res.getId(), outputs: wire(res.getProperties()) };
 }
 
-export async function update(plugin: PluginProcess, t: Target, id: string, oldInputs: WireObject, oldOutputs: WireObject, news: WireObject, preview: boolean, timeout: number): Promise<WireObject> {
+export async function update(plugin: PluginProcess, t: Target, id: string, oldInputs: WireObject, oldOutputs: WireObject, news: WireObject, preview: boolean, timeout: number, ignoreChanges: string[] = []): Promise<WireObject> {
   const r = on(new provider.UpdateRequest(), t);
+  r.setIgnorechangesList(ignoreChanges);
   r.setId(id);
   r.setOlds(toStruct(oldOutputs));
   r.setOldInputs(toStruct(oldInputs));

@@ -28,9 +28,22 @@ export interface ResourceState {
   initErrors?: string[];
   /** Read with `get()`: the runner never deletes it. */
   external?: boolean;
+  /** Resource options the engine keeps in the state, so that a destroy without the program honours them. */
   protect?: boolean;
+  /** Deleting it (destroy, removal from the program, replacement) removes it from the state only. */
+  retainOnDelete?: boolean;
+  /** customTimeouts as the program gave them ("30m"); a delete uses the state's. */
+  customTimeouts?: CustomTimeouts;
+  /** The `import` id it was adopted with: a program that still names it does not import it again. */
+  importId?: string;
   /** Replaced with create-before-delete and not deleted yet: the next run deletes it. */
   pendingDelete?: boolean;
+}
+
+export interface CustomTimeouts {
+  create?: string;
+  update?: string;
+  delete?: string;
 }
 
 /**
@@ -129,8 +142,14 @@ export function stateProblems(value: unknown): Problem[] {
     for (const key of ['urn', 'type', 'name', 'id', 'provider'] as const) expect(typeof o[key] === 'string', `${path}.${key}`, 'a string', o[key]);
     expect(typeof o.custom === 'boolean', `${path}.custom`, 'a boolean', o.custom);
     for (const key of ['inputs', 'outputs'] as const) expect(isObject(o[key]), `${path}.${key}`, 'an object', o[key]);
-    for (const key of ['external', 'protect', 'pendingDelete'] as const) if (o[key] !== undefined) expect(typeof o[key] === 'boolean', `${path}.${key}`, 'a boolean', o[key]);
-    if (o.randomSeed !== undefined) expect(typeof o.randomSeed === 'string', `${path}.randomSeed`, 'a string', o.randomSeed);
+    for (const key of ['external', 'protect', 'retainOnDelete', 'pendingDelete'] as const) if (o[key] !== undefined) expect(typeof o[key] === 'boolean', `${path}.${key}`, 'a boolean', o[key]);
+    for (const key of ['randomSeed', 'importId'] as const) if (o[key] !== undefined) expect(typeof o[key] === 'string', `${path}.${key}`, 'a string', o[key]);
+    if (o.customTimeouts !== undefined && expect(isObject(o.customTimeouts), `${path}.customTimeouts`, 'an object {create?, update?, delete?}', o.customTimeouts)) {
+      for (const [key, v] of Object.entries(o.customTimeouts as object)) {
+        const known = ['create', 'update', 'delete'].includes(key);
+        expect(known && typeof v === 'string', `${path}.customTimeouts.${key}`, known ? 'a duration string such as "30m"' : 'only create, update and delete', v);
+      }
+    }
     if (o.initErrors !== undefined) expect(Array.isArray(o.initErrors) && o.initErrors.every((e) => typeof e === 'string'), `${path}.initErrors`, 'a list of strings', o.initErrors);
   };
   if (expect(Array.isArray(s.resources), 'resources', 'a list', s.resources)) (s.resources as unknown[]).forEach((r, i) => resource(r, `resources[${i}]`));

@@ -1,7 +1,7 @@
 /** What a run did, or in a preview would do, to each resource: the input of the rendering. */
 import type { WireObject, WireValue } from '../rpc/codec';
 
-export type Op = 'create' | 'update' | 'replace' | 'delete' | 'same' | 'read' | 'refresh';
+export type Op = 'create' | 'update' | 'replace' | 'delete' | 'same' | 'read' | 'refresh' | 'import';
 
 export interface PropertyChange {
   path: string;
@@ -24,6 +24,8 @@ export interface Step {
   error?: string;
   /** Something worth saying that is not a change of the resource (refresh: coverage recomputed). */
   note?: string;
+  /** A delete of a resource with retainOnDelete: it left the stack, and stays in the cloud. */
+  retained?: boolean;
 }
 
 /** Reads `a.b[0].c` out of a wire object; undefined when absent. */
