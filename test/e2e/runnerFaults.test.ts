@@ -218,6 +218,27 @@ describe('e2e: the runner loses nothing on a kill, a Ctrl-C, a second run or a w
     expect(await collectors()).to.deep.equal([]);
   });
 
+  it('a failed registration that others depend on ends the run with its error instead of waiting for them forever', async () => {
+    // The SDK never resolves a dependsOn on a failed resource. The engine ends such a deployment: step_executor.go
+    // cancels it on the first failed step, and the Node.js language host exits on the unhandled error
+    // (sdk/nodejs/cmd/run/run.ts); the runner ends it as well, with the failure it has.
+    const t = await client.topology();
+    writeFileSync(join(dir, 'index.ts'), [
+      "import * as ibmflowlogs from '@ibmflowlogs/pulumi';",
+      `const first = new ibmflowlogs.FlowLogCollector('inst-1', { target: '${t.instances[0].id}', storageBucket: 'Not_A_Bucket' });`,
+      `const second = new ibmflowlogs.FlowLogCollector('subnet-1', { target: '${t.subnets[0].id}', storageBucket: 'bucket-e' }, { dependsOn: [first] });`,
+      'export const covered = second.coverage;',
+    ].join('\n'));
+    for (const command of ['preview', 'up']) {
+      const run = await start(args(command)).done;
+      expect(run.code, `${command}: ${run.stdout}${run.stderr}`).to.equal(1);
+      expect(run.stdout).to.contain('storageBucket');
+      expect(run.stdout).to.contain('Not_A_Bucket');
+      expect(run.stdout, 'the dependent never started').not.to.match(/subnet-1\s+create/);
+    }
+    expect(await collectors()).to.deep.equal([]);
+  });
+
   it('a damaged state file is refused with its name and every damaged field', async () => {
     writeFileSync(stack.stateFile, JSON.stringify({ version: 1, project: 'faults', stack: 'dev', resources: [null, { urn: 'u', type: 't', name: 'n', custom: 'yes', id: 'x', provider: '', inputs: {}, outputs: null }], outputs: {} }));
     const run = await start(args('up')).done;

@@ -130,8 +130,8 @@ describe('release: installed as the engine installs it, used outside the reposit
   it('without the plugin in the cache, the runner fails the preview saying where it looked and how to install it', async () => {
     const emptyHome = tempDir('ibmflowlogs-empty-home-');
     const r = await run(cli, ['run', 'preview', '--cwd', program, '--stack', 'emulator', '--emulator', endpointsFile, '--state', join(emptyHome, 'state.json')], { cwd: program, env: env({ PULUMI_HOME: emptyHome }) });
-    expect(r.code).to.equal(1);
-    expect(r.stdout).to.contain(`error: no resource plugin '${PLUGIN_EXECUTABLE}' found in the workspace at version v${rel.id.version} or on your $PATH from ${rel.id.pluginDownloadURL}`);
+    expect(r.code, r.stdout + r.stderr).to.equal(1);
+    expect(r.stdout, r.stderr).to.contain(`error: no resource plugin '${PLUGIN_EXECUTABLE}' found in the workspace at version v${rel.id.version} or on your $PATH from ${rel.id.pluginDownloadURL}`);
     expect(r.stdout).to.contain(`${join(emptyHome, 'plugins', `resource-${PACKAGE_NAME}-v${rel.id.version}`)}. Install it with \`pulumi plugin install resource ${PACKAGE_NAME} ${rel.id.version} --server ${rel.id.pluginDownloadURL}\``);
   });
 });

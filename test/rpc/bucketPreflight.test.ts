@@ -86,7 +86,7 @@ describe('rpc: preview checks each collector\'s storage bucket (exists, in the r
         reason: 'bucket "logs-in-frankfurt" is a single-region bucket in eu-de (location constraint eu-de-standard), but flow logs need a single-region bucket in us-south, the target\'s region; name a bucket created in us-south',
       },
     ]);
-    const cross = await f.check('cross', { target: f.ids.vpc, storageBucket: 'logs-cross-region' });
+    const cross = await f.check('cross', { target: f.ids.subnet1, storageBucket: 'logs-cross-region' });
     expect(cross.failures.map((x) => x.property)).to.deep.equal(['storageBucket']);
     expect(cross.failures[0].reason).to.match(/^bucket "logs-cross-region" is a cross-region bucket in us \(location constraint us-smart\)/);
     expect((await f.state()).collectors).to.deep.equal([]);

@@ -44,7 +44,7 @@ async function run(f: Fixture, order: Program, preview: boolean, stack: string):
   const messages: Record<string, string[]> = {};
   for (const r of PROGRAM) {
     messages[r.name] = f.engine!.messages
-      .filter((m) => m.urn === URN(urnName(r.name)) && (m.severity === enginePb.LogSeverity.WARNING || m.severity === enginePb.LogSeverity.INFO) && !m.message.startsWith('waiting for'))
+      .filter((m) => m.urn === URN(urnName(r.name)) && (m.severity === enginePb.LogSeverity.WARNING || m.severity === enginePb.LogSeverity.INFO) && !m.message.startsWith('waiting for') && !m.message.startsWith('bucket pre-flight:'))
       .map((m) => m.message)
       .sort();
   }

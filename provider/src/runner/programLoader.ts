@@ -118,6 +118,41 @@ function sourceFile(uri: string): string {
   return uri.startsWith('file://') ? decodeURIComponent(uri.slice('file://'.length)) : uri;
 }
 
+/**
+ * After a failed registration the SDK never resolves what depends on it (a dependsOn, an input from its outputs):
+ * those registrations, the program's exports and waitForRPCs wait forever. The engine ends such a program: a failed
+ * step stops the deployment and the language host exits on the first unhandled error (sdk/nodejs/cmd/run/run.ts).
+ * The runner does the same once a registration has failed and nothing has been in flight for QUIET_MS.
+ */
+class FailureWatch {
+  static readonly QUIET_MS = 200;
+  private inFlight = 0;
+  private failed = false;
+  private timer: NodeJS.Timeout | undefined;
+  private settle!: () => void;
+  /** Resolves once the program is stuck behind a failure. */
+  readonly settled = new Promise<void>((resolve) => (this.settle = resolve));
+
+  async track<T>(work: Promise<T>, registration: boolean): Promise<T> {
+    this.inFlight += 1;
+    clearTimeout(this.timer);
+    try {
+      return await work;
+    } catch (error) {
+      if (registration) this.failed = true;
+      throw error;
+    } finally {
+      this.inFlight -= 1;
+      if (this.failed && this.inFlight === 0) this.timer = setTimeout(() => this.settle(), FailureWatch.QUIET_MS);
+    }
+  }
+
+  /** `work`, or undefined once the program is stuck behind a failure. */
+  orSettled<T>(work: Promise<T>): Promise<T | undefined> {
+    return Promise.race([work, this.settled.then(() => undefined)]);
+  }
+}
+
 /** Runs the program once. `preview` makes the SDK skip applies on unknown values, as in `pulumi preview`. */
 export async function runProgram(project: Project, stack: string, preview: boolean, handlers: ProgramHandlers): Promise<ProgramResult> {
   installModuleHooks();
@@ -127,16 +162,17 @@ export async function runProgram(project: Project, stack: string, preview: boole
   const rpc = require('@pulumi/pulumi/runtime/rpc');
 
   let current: Registration | undefined;
+  const watch = new FailureWatch();
   await pulumi.runtime.setMocks(
     {
       newResource: async () => {
         const registration = current;
         current = undefined;
         if (!registration) throw new Error('internal: a registration reached the mocks without its request');
-        const result = await handlers.register(registration);
+        const result = await watch.track(handlers.register(registration), true);
         return { id: result.id, state: result.state };
       },
-      call: async (args) => handlers.invoke(args.token, args.inputs, args.provider ?? ''),
+      call: async (args) => watch.track(handlers.invoke(args.token, args.inputs, args.provider ?? ''), false),
     },
     project.name,
     stack,
@@ -185,15 +221,15 @@ export async function runProgram(project: Project, stack: string, preview: boole
     } catch (error) {
       errors.push(error as Error);
     }
-    await settings.waitForRPCs();
+    await watch.orSettled(settings.waitForRPCs());
     let outputs: WireObject = {};
     try {
       const plain = exported && typeof exported === 'object' ? Object.fromEntries(Object.entries(exported as object).filter(([k]) => k !== 'default' && k !== '__esModule')) : {};
-      outputs = (await rpc.serializeProperties('outputs', plain)) as WireObject;
+      outputs = ((await watch.orSettled(rpc.serializeProperties('outputs', plain))) ?? {}) as WireObject;
     } catch (error) {
       errors.push(error as Error);
     }
-    await settings.waitForRPCs();
+    await watch.orSettled(settings.waitForRPCs());
     return { outputs, errors };
   }
 }
