@@ -289,7 +289,7 @@ export interface FlowLogCollectorArgs {
      */
     name?: pulumi.Input<string>;
     /**
-     * The id of the resource group for the collector. Defaults to the account's default resource group. Changing it replaces the collector.
+     * The resource group for the collector, by id (32 hexadecimal characters) or by name; a name is looked up through Resource Manager (`resourceManagerEndpoint`) and the state keeps the group's id. Defaults to the account's default resource group. Changing it replaces the collector.
      */
     resourceGroup?: pulumi.Input<string>;
     /**

@@ -50,6 +50,10 @@ export class Provider extends pulumi.ProviderResource {
      */
     declare public readonly region: pulumi.Output<string | undefined>;
     /**
+     * The Resource Manager base URL.
+     */
+    declare public readonly resourceManagerEndpoint: pulumi.Output<string | undefined>;
+    /**
      * The Global Tagging base URL.
      */
     declare public readonly taggingEndpoint: pulumi.Output<string | undefined>;
@@ -77,6 +81,7 @@ export class Provider extends pulumi.ProviderResource {
             resourceInputs["iamEndpoint"] = (args?.iamEndpoint ?? utilities.getEnv("IBMCLOUD_IAM_API_ENDPOINT"));
             resourceInputs["private"] = pulumi.output(args?.private).apply(v => v === undefined ? undefined : JSON.stringify(v));
             resourceInputs["region"] = (args?.region ?? utilities.getEnv("IBMCLOUD_REGION", "IC_REGION"));
+            resourceInputs["resourceManagerEndpoint"] = (args?.resourceManagerEndpoint ?? utilities.getEnv("IBMCLOUD_RESOURCE_MANAGEMENT_API_ENDPOINT"));
             resourceInputs["taggingEndpoint"] = (args?.taggingEndpoint ?? utilities.getEnv("IBMCLOUD_GT_API_ENDPOINT"));
             resourceInputs["vpcEndpoint"] = (args?.vpcEndpoint ?? utilities.getEnv("IBMCLOUD_IS_NG_API_ENDPOINT"));
         }
@@ -123,6 +128,10 @@ export interface ProviderArgs {
      * The IBM Cloud region, e.g. `us-south`.
      */
     region?: pulumi.Input<string>;
+    /**
+     * The Resource Manager base URL.
+     */
+    resourceManagerEndpoint?: pulumi.Input<string>;
     /**
      * The Global Tagging base URL.
      */

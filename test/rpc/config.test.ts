@@ -100,7 +100,7 @@ describe('rpc: plugin info, schema and provider config (no config env vars)', ()
     const local = (url: string) => url.replace('127.0.0.1', 'localhost');
     const cases: Array<[string, Record<string, unknown>, string[]]> = [
       ['127.0.0.1 → localhost', { ...olds, vpcEndpoint: local(e.vpcEndpoint), iamEndpoint: local(e.iamEndpoint), taggingEndpoint: local(e.taggingEndpoint) }, ['vpcEndpoint', 'iamEndpoint', 'taggingEndpoint']],
-      ['private endpoints', { apiKey: secret(e.apiKey), private: 'true' }, ['vpcEndpoint', 'iamEndpoint', 'taggingEndpoint', 'private']],
+      ['private endpoints', { apiKey: secret(e.apiKey), private: 'true' }, ['vpcEndpoint', 'iamEndpoint', 'taggingEndpoint', 'resourceManagerEndpoint', 'private']],
     ];
     for (const [what, news, changed] of cases) {
       const res = await f.plugin.call('diffConfig', requests.diffConfig(olds, (await f.checkConfig(news)).inputs));

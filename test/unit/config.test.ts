@@ -8,9 +8,10 @@ const PUBLIC_DEFAULTS = {
   vpcEndpoint: 'https://us-south.iaas.cloud.ibm.com',
   iamEndpoint: 'https://iam.cloud.ibm.com',
   taggingEndpoint: 'https://tags.global-search-tagging.cloud.ibm.com',
+  resourceManagerEndpoint: 'https://resource-controller.cloud.ibm.com',
   private: false,
 };
-const ALLOWED_KEYS = 'region, apiKey, vpcEndpoint, iamEndpoint, taggingEndpoint, private, cosEndpoint, cosAccessKeyId, cosSecretAccessKey, cosInstance';
+const ALLOWED_KEYS = 'region, apiKey, vpcEndpoint, iamEndpoint, taggingEndpoint, resourceManagerEndpoint, private, cosEndpoint, cosAccessKeyId, cosSecretAccessKey, cosInstance';
 const REGIONS = 'au-syd, br-sao, ca-mon, ca-tor, eu-de, eu-es, eu-gb, in-che, jp-osa, jp-tok, us-east, us-south';
 const MISSING_API_KEY =
   'no IBM Cloud API key: set it with `pulumi config set --secret ibmflowlogs:apiKey <value>` or the environment variable IBMCLOUD_API_KEY or IC_API_KEY';
@@ -34,8 +35,11 @@ describe('config: checkConfig (table)', () => {
     expect(resolveConfig({}, { IBMCLOUD_API_KEY: 'ibm', IC_API_KEY: 'ic', IBMCLOUD_REGION: 'jp-tok', IC_REGION: 'eu-de' })).to.deep.include({ apiKey: 'ibm', region: 'jp-tok' });
     expect(resolveConfig({ apiKey: 'cfg', region: 'ca-tor' }, { IBMCLOUD_API_KEY: 'ibm', IBMCLOUD_REGION: 'jp-tok' })).to.deep.include({ apiKey: 'cfg', region: 'ca-tor' });
     expect(
-      resolveConfig({ apiKey: 'k' }, { IBMCLOUD_IS_NG_API_ENDPOINT: 'http://127.0.0.1:8080/v1', IBMCLOUD_IAM_API_ENDPOINT: 'http://127.0.0.1:8080/', IBMCLOUD_GT_API_ENDPOINT: 'http://127.0.0.1:8081' }),
-    ).to.deep.include({ vpcEndpoint: 'http://127.0.0.1:8080', iamEndpoint: 'http://127.0.0.1:8080', taggingEndpoint: 'http://127.0.0.1:8081' });
+      resolveConfig(
+        { apiKey: 'k' },
+        { IBMCLOUD_IS_NG_API_ENDPOINT: 'http://127.0.0.1:8080/v1', IBMCLOUD_IAM_API_ENDPOINT: 'http://127.0.0.1:8080/', IBMCLOUD_GT_API_ENDPOINT: 'http://127.0.0.1:8081', IBMCLOUD_RESOURCE_MANAGEMENT_API_ENDPOINT: 'http://127.0.0.1:8082/' },
+      ),
+    ).to.deep.include({ vpcEndpoint: 'http://127.0.0.1:8080', iamEndpoint: 'http://127.0.0.1:8080', taggingEndpoint: 'http://127.0.0.1:8081', resourceManagerEndpoint: 'http://127.0.0.1:8082' });
   });
 
   it('refuses a region that is not a VPC region, listing the allowed ones', () => {
@@ -58,6 +62,7 @@ describe('config: checkConfig (table)', () => {
         vpcEndpoint: 'https://eu-gb.private.iaas.cloud.ibm.com',
         iamEndpoint: 'https://private.iam.cloud.ibm.com',
         taggingEndpoint: 'https://tags.private.global-search-tagging.cloud.ibm.com',
+        resourceManagerEndpoint: 'https://private.resource-controller.cloud.ibm.com',
       });
     }
     expect(checkConfig({ apiKey: 'k', private: 'false' }, {}).inputs.private).to.equal(false);
@@ -176,6 +181,7 @@ describe('config: resolveConfig (table)', () => {
       vpcEndpoint: 'http://127.0.0.1:9000',
       iamEndpoint: 'http://127.0.0.1:9000',
       taggingEndpoint: PUBLIC_DEFAULTS.taggingEndpoint,
+      resourceManagerEndpoint: PUBLIC_DEFAULTS.resourceManagerEndpoint,
       private: false,
       cos: { endpoint: 'http://127.0.0.1:9001', accessKeyId: 'id', secretAccessKey: 's' },
     };
@@ -190,6 +196,7 @@ describe('config: resolveConfig (table)', () => {
       vpcEndpoint: 'https://br-sao.iaas.cloud.ibm.com',
       iamEndpoint: PUBLIC_DEFAULTS.iamEndpoint,
       taggingEndpoint: PUBLIC_DEFAULTS.taggingEndpoint,
+      resourceManagerEndpoint: PUBLIC_DEFAULTS.resourceManagerEndpoint,
       private: false,
     });
   });
@@ -228,7 +235,7 @@ describe('config: diffConfig (table)', () => {
     [
       'private updates in place, with every endpoint it moves',
       { apiKey: 'k', private: true },
-      { replaces: [], changes: ['vpcEndpoint', 'iamEndpoint', 'taggingEndpoint', 'private'] },
+      { replaces: [], changes: ['vpcEndpoint', 'iamEndpoint', 'taggingEndpoint', 'resourceManagerEndpoint', 'private'] },
     ],
     [
       'COS access added or rotated updates in place',

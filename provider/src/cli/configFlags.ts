@@ -14,6 +14,7 @@ export const CONFIG_FLAG_OPTIONS = {
   'vpc-endpoint': { type: 'string' },
   'iam-endpoint': { type: 'string' },
   'tagging-endpoint': { type: 'string' },
+  'resource-manager-endpoint': { type: 'string' },
   private: { type: 'boolean' },
   'cos-endpoint': { type: 'string' },
   'cos-access-key-id': { type: 'string' },
@@ -30,6 +31,7 @@ export const FLAG_TO_KEY: Readonly<Record<ConfigFlag, ConfigKey>> = {
   'vpc-endpoint': 'vpcEndpoint',
   'iam-endpoint': 'iamEndpoint',
   'tagging-endpoint': 'taggingEndpoint',
+  'resource-manager-endpoint': 'resourceManagerEndpoint',
   private: 'private',
   'cos-endpoint': 'cosEndpoint',
   'cos-access-key-id': 'cosAccessKeyId',
@@ -47,6 +49,9 @@ export const CONFIG_FLAGS_HELP = `Connection (the provider's config; each flag f
   --vpc-endpoint URL         VPC API base URL (IBMCLOUD_IS_NG_API_ENDPOINT; default the region's public endpoint)
   --iam-endpoint URL         IAM base URL (IBMCLOUD_IAM_API_ENDPOINT; default https://iam.cloud.ibm.com)
   --tagging-endpoint URL     Global Tagging base URL (IBMCLOUD_GT_API_ENDPOINT)
+  --resource-manager-endpoint URL
+                             Resource Manager base URL (IBMCLOUD_RESOURCE_MANAGEMENT_API_ENDPOINT; default
+                             https://resource-controller.cloud.ibm.com)
   --private                  use the region's private endpoints
   --cos-endpoint URL         Cloud Object Storage endpoint
   --cos-access-key-id ID     COS HMAC access key id (AWS_ACCESS_KEY_ID, read only with --cos-endpoint)
@@ -94,5 +99,5 @@ function cliReason(reason: string): string {
   return reason
     .replace(/set it with `pulumi config set (?:--secret )?ibmflowlogs:(\w+) <value>`/g, (_m, key: ConfigKey) => `pass ${KEY_TO_FLAG[key] ? flagOf(key) : key}`)
     .replace(/ibmflowlogs:(\w+)/g, (m, key: ConfigKey) => (KEY_TO_FLAG[key] ? flagOf(key) : m))
-    .replace(/\b(apiKey|vpcEndpoint|iamEndpoint|taggingEndpoint|cosEndpoint|cosAccessKeyId|cosSecretAccessKey|cosInstance|region)\b(?= (?:must|is))/g, (key: string) => flagOf(key as ConfigKey));
+    .replace(/\b(apiKey|vpcEndpoint|iamEndpoint|taggingEndpoint|resourceManagerEndpoint|cosEndpoint|cosAccessKeyId|cosSecretAccessKey|cosInstance|region)\b(?= (?:must|is))/g, (key: string) => flagOf(key as ConfigKey));
 }

@@ -11,6 +11,8 @@ export const PUBLIC_IAM_ENDPOINT = 'https://iam.cloud.ibm.com';
 export const PRIVATE_IAM_ENDPOINT = 'https://private.iam.cloud.ibm.com';
 export const PUBLIC_TAGGING_ENDPOINT = 'https://tags.global-search-tagging.cloud.ibm.com';
 export const PRIVATE_TAGGING_ENDPOINT = 'https://tags.private.global-search-tagging.cloud.ibm.com';
+export const PUBLIC_RESOURCE_MANAGER_ENDPOINT = 'https://resource-controller.cloud.ibm.com';
+export const PRIVATE_RESOURCE_MANAGER_ENDPOINT = 'https://private.resource-controller.cloud.ibm.com';
 
 export function isVpcRegion(region: string): boolean {
   return (VPC_REGIONS as readonly string[]).includes(region);
@@ -28,8 +30,14 @@ export function defaultTaggingEndpoint(usePrivate: boolean): string {
   return usePrivate ? PRIVATE_TAGGING_ENDPOINT : PUBLIC_TAGGING_ENDPOINT;
 }
 
+export function defaultResourceManagerEndpoint(usePrivate: boolean): string {
+  return usePrivate ? PRIVATE_RESOURCE_MANAGER_ENDPOINT : PUBLIC_RESOURCE_MANAGER_ENDPOINT;
+}
+
+export type EndpointKey = 'vpcEndpoint' | 'iamEndpoint' | 'taggingEndpoint' | 'resourceManagerEndpoint' | 'cosEndpoint';
+
 /** An example URL for a key's messages. */
-export function exampleEndpoint(key: 'vpcEndpoint' | 'iamEndpoint' | 'taggingEndpoint' | 'cosEndpoint'): string {
+export function exampleEndpoint(key: EndpointKey): string {
   switch (key) {
     case 'vpcEndpoint':
       return defaultVpcEndpoint(DEFAULT_REGION, false);
@@ -37,6 +45,8 @@ export function exampleEndpoint(key: 'vpcEndpoint' | 'iamEndpoint' | 'taggingEnd
       return PUBLIC_IAM_ENDPOINT;
     case 'taggingEndpoint':
       return PUBLIC_TAGGING_ENDPOINT;
+    case 'resourceManagerEndpoint':
+      return PUBLIC_RESOURCE_MANAGER_ENDPOINT;
     default:
       return `https://s3.${DEFAULT_REGION}.cloud-object-storage.appdomain.cloud`;
   }

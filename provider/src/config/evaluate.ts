@@ -13,7 +13,7 @@
 import type { IbmConnection } from '../ibm/types';
 import type { Failure } from '../shared/failures';
 import { type PObject, type PValue, Secret, secret, UNKNOWN, Unknown, isPObject, sameValue, defineKey } from '../shared/values';
-import { DEFAULT_REGION, defaultIamEndpoint, defaultTaggingEndpoint, defaultVpcEndpoint, exampleEndpoint, isVpcRegion, normalizeEndpoint, VPC_REGIONS } from './endpoints';
+import { DEFAULT_REGION, defaultIamEndpoint, defaultResourceManagerEndpoint, defaultTaggingEndpoint, defaultVpcEndpoint, type EndpointKey, exampleEndpoint, isVpcRegion, normalizeEndpoint, VPC_REGIONS } from './endpoints';
 import { bareKey, CONFIG_KEYS, type ConfigKey, configName, ENGINE_KEYS, howToSet, isConfigKey, KEY_SPECS, type KeySpec, PACKAGE, unknownKeyFailure } from './keys';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -36,6 +36,8 @@ export interface CosAccess {
 
 /** The resolved configuration Configure hands to the IBM clients: plain values, no secrets wrapped. */
 export interface ProviderConfig extends IbmConnection {
+  /** Resource Manager base, e.g. `https://resource-controller.cloud.ibm.com` (resource groups by name). */
+  resourceManagerEndpoint: string;
   private: boolean;
   cos?: CosAccess;
 }
@@ -198,7 +200,7 @@ function checkRegion(field: Field<string>, failures: Failure[]): Field<string> {
   return ABSENT;
 }
 
-function checkEndpoint(key: 'vpcEndpoint' | 'iamEndpoint' | 'taggingEndpoint' | 'cosEndpoint', field: Field<string>, failures: Failure[]): Field<string> {
+function checkEndpoint(key: EndpointKey, field: Field<string>, failures: Failure[]): Field<string> {
   if (field.kind !== 'known') return field;
   const normalized = normalizeEndpoint(field.value, key === 'vpcEndpoint');
   if (normalized !== undefined) return { ...field, value: normalized };
@@ -291,10 +293,13 @@ function evaluate(news: PObject, env: Env): Evaluation {
   );
   const iamEndpoint = orDefault(checkEndpoint('iamEndpoint', str('iamEndpoint'), failures), () => derive([privateField], () => defaultIamEndpoint(usePrivate())));
   const taggingEndpoint = orDefault(checkEndpoint('taggingEndpoint', str('taggingEndpoint'), failures), () => derive([privateField], () => defaultTaggingEndpoint(usePrivate())));
+  const resourceManagerEndpoint = orDefault(checkEndpoint('resourceManagerEndpoint', str('resourceManagerEndpoint'), failures), () =>
+    derive([privateField], () => defaultResourceManagerEndpoint(usePrivate())),
+  );
   const cos = evaluateCos(given, env, failures, missing);
 
   return {
-    fields: { region, apiKey, vpcEndpoint, iamEndpoint, taggingEndpoint, private: privateField, ...cos },
+    fields: { region, apiKey, vpcEndpoint, iamEndpoint, taggingEndpoint, resourceManagerEndpoint, private: privateField, ...cos },
     engine,
     failures,
     missing,
@@ -348,6 +353,7 @@ export function resolveConfig(checked: PObject, env: Env = {}): ProviderConfig {
     vpcEndpoint: text('vpcEndpoint'),
     iamEndpoint: text('iamEndpoint'),
     taggingEndpoint: text('taggingEndpoint'),
+    resourceManagerEndpoint: text('resourceManagerEndpoint'),
     private: knownValue(fields.private) === true,
   };
   if (fields.cosEndpoint.kind === 'known') {

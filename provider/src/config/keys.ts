@@ -38,6 +38,8 @@ export const KEY_SPECS = {
   vpcEndpoint: { description: 'the VPC API base URL', type: 'string', secret: false, env: ['IBMCLOUD_IS_NG_API_ENDPOINT'], replaces: false },
   iamEndpoint: { description: 'the IAM base URL', type: 'string', secret: false, env: ['IBMCLOUD_IAM_API_ENDPOINT'], replaces: false },
   taggingEndpoint: { description: 'the Global Tagging base URL', type: 'string', secret: false, env: ['IBMCLOUD_GT_API_ENDPOINT'], replaces: false },
+  // Terraform's IBM provider reads the same variable for Resource Manager.
+  resourceManagerEndpoint: { description: 'the Resource Manager base URL (resource groups by name)', type: 'string', secret: false, env: ['IBMCLOUD_RESOURCE_MANAGEMENT_API_ENDPOINT'], replaces: false },
   private: { description: "whether to use the region's private endpoints", type: 'boolean', secret: false, env: [], replaces: false },
   cosEndpoint: { description: "the Cloud Object Storage endpoint for preview's bucket checks", type: 'string', secret: false, env: [], replaces: false },
   cosAccessKeyId: { description: 'the COS HMAC access key id', type: 'string', secret: false, env: ['AWS_ACCESS_KEY_ID'], replaces: false },

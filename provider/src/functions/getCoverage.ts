@@ -84,7 +84,8 @@ async function getCoverage(args: Record<string, unknown>, services: FunctionServ
     planned.map(async (p, i) => {
       const found = await services.targets.resolve(p.target, { signal: services.signal });
       if (!found) {
-        targetFailures.push({ property: `collectors[${i}].target`, reason: targetNotFound(p.target, services.region) });
+        const named = await services.targets.named(p.target, { signal: services.signal }).catch(() => []);
+        targetFailures.push({ property: `collectors[${i}].target`, reason: targetNotFound(p.target, services.region, named) });
       } else if (found.vpcId !== vpc) {
         targetFailures.push({ property: `collectors[${i}].target`, reason: `"${p.target}" is in VPC ${found.vpcId}, not in VPC ${vpc}: give only collectors of VPC ${vpc}, or ask for the coverage of VPC ${found.vpcId}` });
       }

@@ -19,7 +19,7 @@ export interface FunctionServices {
   /** A VPC's topology, cached for the life of the provider process. */
   topology: { read(vpcId: string, options?: Call): Promise<VpcTopology> };
   /** What an id or CRN names, from a per-process index of the region's topology. */
-  targets: { resolve(idOrCrn: string, options?: Call): Promise<ResolvedTarget | undefined> };
+  targets: { resolve(idOrCrn: string, options?: Call): Promise<ResolvedTarget | undefined>; named(name: string, options?: Call): Promise<ResolvedTarget[]> };
   /** The provider's region (for messages). */
   region: string;
   signal: AbortSignal;

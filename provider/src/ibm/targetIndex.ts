@@ -23,6 +23,13 @@ export class TargetIndex {
     return (await this.load(options)).get(idOrCrn);
   }
 
+  /** The targets named `name` (names are unique per VPC at best: interfaces are eth0 on every instance), by id. */
+  async named(name: string, options: CallOptions = {}): Promise<ResolvedTarget[]> {
+    const byId = new Map<string, ResolvedTarget>();
+    for (const t of (await this.load(options)).values()) if (t.name === name) byId.set(t.id, t);
+    return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
   invalidate(): void {
     this.index = undefined;
     this.topology.invalidate();

@@ -65,9 +65,14 @@ export function checkActive(value: unknown, path = 'active'): Failure[] {
   return typeof value === 'boolean' ? [] : [{ property: path, reason: `must be true or false, received ${show(value)}` }];
 }
 
+/** A resource group id; anything else is a name, looked up at Check (resources/flowLogCollector/resourceGroup.ts). */
+export function isResourceGroupId(value: string): boolean {
+  return RESOURCE_GROUP_RULE.test(value);
+}
+
 export function checkResourceGroup(value: unknown, path = 'resourceGroup'): Failure[] {
-  if (typeof value !== 'string' || !RESOURCE_GROUP_RULE.test(value)) {
-    return [{ property: path, reason: `must be a resource group id (32 hexadecimal characters), received ${show(value)}` }];
+  if (typeof value !== 'string' || value.trim() === '') {
+    return [{ property: path, reason: `must be a resource group id (32 lowercase hexadecimal characters) or name, received ${show(value)}` }];
   }
   return [];
 }
@@ -110,7 +115,29 @@ export function sameTags(a: unknown, b: unknown): boolean {
   return norm(a) === norm(b);
 }
 
-/** Why a target is refused when nothing in the provider's region has its id or CRN. */
-export function targetNotFound(target: string, region: string): string {
-  return `no VPC, subnet, instance, network interface, virtual network interface or network attachment "${target}" exists in region ${region}, the provider's region`;
+const TARGET_WORDS: Record<string, string> = {
+  vpc: 'VPC',
+  subnet: 'subnet',
+  instance: 'instance',
+  network_interface: 'network interface',
+  virtual_network_interface: 'virtual network interface',
+  instance_network_attachment: 'network attachment',
+};
+
+/** How many same-named targets a "did you mean" lists (every instance has an eth0). */
+const MAX_SUGGESTIONS = 3;
+
+/**
+ * Why a target is refused when nothing in the provider's region has its id or CRN. `named`: the region's targets
+ * whose name is the value received, since a name given where an id belongs is the likeliest cause.
+ */
+export function targetNotFound(target: string, region: string, named: ReadonlyArray<{ id: string; type: string; name: string }> = []): string {
+  const head =
+    `no VPC, subnet, instance, network interface, virtual network interface or network attachment has the id or CRN "${target}" in region ${region}, the provider's region; ` +
+    'a target takes an id or a CRN, not a name';
+  if (named.length === 0) return `${head}: check the value, or set ibmflowlogs:region to the region the target is in`;
+  const shown = named.slice(0, MAX_SUGGESTIONS).map((t) => `${t.id} (the ${TARGET_WORDS[t.type] ?? t.type} named "${t.name}")`);
+  const list = shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')} or ${shown[shown.length - 1]}`;
+  const more = named.length > MAX_SUGGESTIONS ? ` (${named.length} targets have this name)` : '';
+  return `${head}: did you mean ${list}?${more}`;
 }

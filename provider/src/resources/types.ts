@@ -26,7 +26,11 @@ export interface Clients {
     deleteCollector(id: string, options?: Call): Promise<'deleted' | 'gone'>;
   };
   /** What an id or CRN names, from a per-process index of the region's topology. */
-  targets: { resolve(idOrCrn: string, options?: Call): Promise<ResolvedTarget | undefined> };
+  targets: {
+    resolve(idOrCrn: string, options?: Call): Promise<ResolvedTarget | undefined>;
+    /** The region's targets with this name, for "did you mean" when a name is given where an id is expected. */
+    named(name: string, options?: Call): Promise<ResolvedTarget[]>;
+  };
   /** Global Tagging; `tagType` `access` for access management tags, user tags otherwise. */
   tags: {
     listTags(crn: string, options?: TagCall): Promise<string[]>;
@@ -43,6 +47,13 @@ export interface Clients {
     createFlowLogsAuthorization(spec: FlowLogsAuthorizationSpec, options?: Call): Promise<AuthorizationPolicy>;
     getPolicy(id: string, options?: Call): Promise<AuthorizationPolicy | undefined>;
     deletePolicy(id: string, options?: Call): Promise<boolean>;
+  };
+  /** Resource Manager: the API key's account's resource groups, for `resourceGroup` given by name. */
+  resourceGroups: {
+    /** The groups with this exact name (Resource Manager's `name` filter). */
+    named(name: string, options?: Call): Promise<Array<{ id: string; name: string }>>;
+    /** Every group of the account. */
+    list(options?: Call): Promise<Array<{ id: string; name: string }>>;
   };
   /** COS reads for preview's bucket pre-flight; absent when no COS access is configured (`cosEndpoint`). */
   buckets?: {

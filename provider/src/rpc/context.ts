@@ -22,8 +22,10 @@ export function connect(config: ProviderConfig): Configured {
   const tags = new ibm.TaggingClient(config, { authenticator: iam });
   const iamPolicies = new ibm.IamPolicyClient(config, { authenticator: iam });
   const policies = Object.assign(iamPolicies, { accountId: () => ibm.accountIdOf(iam) });
+  const resourceManager = new ibm.ResourceManagerClient(config, { authenticator: iam });
+  const resourceGroups = { named: (name: string, options?: { signal?: AbortSignal }) => resourceManager.listResourceGroups({ name }, options), list: (options?: { signal?: AbortSignal }) => resourceManager.listResourceGroups({}, options) };
   const deployment = new Deployment((filters, options) => vpc.listCollectors(filters, options));
-  return { region: config.region, deployment, clients: { vpc, tags, topology, targets: new ibm.TargetIndex(vpc, topology), policies, ...(config.cos ? { buckets: bucketReads(config) } : {}) } };
+  return { region: config.region, deployment, clients: { vpc, tags, topology, targets: new ibm.TargetIndex(vpc, topology), policies, resourceGroups, ...(config.cos ? { buckets: bucketReads(config) } : {}) } };
 }
 
 /** COS through ibm-cos-sdk, with the HMAC keys when given, else the API key (IAM bearer tokens); loaded on first use. */

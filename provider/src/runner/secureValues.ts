@@ -16,12 +16,13 @@ export const PROVIDER_ENV: Readonly<Record<string, readonly string[]>> = {
   vpcEndpoint: ['IBMCLOUD_IS_NG_API_ENDPOINT'],
   iamEndpoint: ['IBMCLOUD_IAM_API_ENDPOINT'],
   taggingEndpoint: ['IBMCLOUD_GT_API_ENDPOINT'],
+  resourceManagerEndpoint: ['IBMCLOUD_RESOURCE_MANAGEMENT_API_ENDPOINT'],
   cosAccessKeyId: ['AWS_ACCESS_KEY_ID'],
   cosSecretAccessKey: ['AWS_SECRET_ACCESS_KEY'],
 };
 
 /** The provider keys the emulator's endpoints line sets when the run has --emulator. */
-const EMULATOR_KEYS = new Set(['region', 'apiKey', 'vpcEndpoint', 'iamEndpoint', 'taggingEndpoint', 'cosEndpoint', 'cosAccessKeyId', 'cosSecretAccessKey']);
+const EMULATOR_KEYS = new Set(['region', 'apiKey', 'vpcEndpoint', 'iamEndpoint', 'taggingEndpoint', 'resourceManagerEndpoint', 'cosEndpoint', 'cosAccessKeyId', 'cosSecretAccessKey']);
 
 export interface SecureSources {
   /** The provider keys `--emulator` sets (none without it). */

@@ -95,6 +95,17 @@ Object.defineProperty(exports, "region", {
 });
 
 /**
+ * The Resource Manager base URL, used to look up a collector's `resourceGroup` given by name. Defaults to `IBMCLOUD_RESOURCE_MANAGEMENT_API_ENDPOINT`, then `https://resource-controller.cloud.ibm.com` (`https://private.resource-controller.cloud.ibm.com` when `private` is true).
+ */
+export declare const resourceManagerEndpoint: string | undefined;
+Object.defineProperty(exports, "resourceManagerEndpoint", {
+    get() {
+        return __config.get("resourceManagerEndpoint") ?? utilities.getEnv("IBMCLOUD_RESOURCE_MANAGEMENT_API_ENDPOINT");
+    },
+    enumerable: true,
+});
+
+/**
  * The Global Tagging base URL used for `tags`. Defaults to `IBMCLOUD_GT_API_ENDPOINT`, then `https://tags.global-search-tagging.cloud.ibm.com` (its private endpoint when `private` is true).
  */
 export declare const taggingEndpoint: string | undefined;

@@ -88,7 +88,7 @@ export class Fixture {
 
   async configure(): Promise<void> {
     const e = this.endpoints;
-    this.config = { apiKey: secret(e.apiKey), vpcEndpoint: e.vpcEndpoint, iamEndpoint: e.iamEndpoint, taggingEndpoint: e.taggingEndpoint };
+    this.config = { apiKey: secret(e.apiKey), vpcEndpoint: e.vpcEndpoint, iamEndpoint: e.iamEndpoint, taggingEndpoint: e.taggingEndpoint, resourceManagerEndpoint: e.resourceManagerEndpoint };
     const checked = await this.checkConfig(this.config);
     expect(checked.failures).to.deep.equal([]);
     await this.configureWith(checked.inputs);

@@ -10,6 +10,7 @@ import { COLLECTOR_NAMES } from './naming';
 import { ownershipOf, takenReason } from './ownership';
 import { holderFor, registerPlanned } from './planned';
 import { INPUT_KEYS, type InputKey, REQUIRED_KEYS } from './properties';
+import { resolveResourceGroup } from './resourceGroup';
 import { type CollectorServices, servicesOf } from './services';
 
 const CHECKS: Record<InputKey, (value: unknown) => Failure[]> = {
@@ -64,11 +65,19 @@ export async function check(args: CheckArgs, call: ResourceCall): Promise<CheckR
   if (isEmpty(olds)) call.context.managed.noteCheckWithoutOlds(call.urn);
   else call.context.managed.noteOlds(call.urn, olds.values);
 
+  if (services && typeof values.resourceGroup === 'string' && !news.unknown.has('resourceGroup') && !failures.some((f) => f.property === 'resourceGroup')) {
+    const group = await resolveResourceGroup(values.resourceGroup, services, news.secret.has('resourceGroup'));
+    if ('id' in group) values.resourceGroup = group.id;
+    else failures.push(group.failure);
+  }
   if (failures.length === 0 && services && typeof values.target === 'string' && !news.unknown.has('target')) {
     const found = await services.targets.resolve(values.target, { signal: services.signal });
-    const shown = news.secret.has('target') ? 'the (secret) target' : `target ${values.target}`;
+    const secretTarget = news.secret.has('target');
+    const shown = secretTarget ? 'the (secret) target' : `target ${values.target}`;
     if (!found) {
-      failures.push({ property: 'target', reason: targetNotFound(news.secret.has('target') ? '(secret)' : values.target, services.region) });
+      // A secret target is not compared with names: a match would tell what it is.
+      const named = secretTarget ? [] : await services.targets.named(values.target, { signal: services.signal }).catch(() => []);
+      failures.push({ property: 'target', reason: targetNotFound(secretTarget ? '(secret)' : values.target, services.region, named) });
     } else {
       failures.push(...registerPlanned(values, args, found, services));
       const holder = failures.length > 0 ? undefined : await holderFor(found, services, typeof values.name === 'string' ? values.name : undefined);

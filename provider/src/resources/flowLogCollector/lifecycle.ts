@@ -3,6 +3,7 @@ import { IbmConflictError } from '../../ibm/errors';
 import type { Collector, CollectorPatch, CollectorPrototype } from '../../ibm/types';
 import { liveState, specFromProperties, specOf } from '../../model/liveState';
 import { coverageAmong, overlay } from '../../precedence';
+import { InputError } from '../../shared/failures';
 import { ResourceInitError } from '../errors';
 import type { Outputs, PropertyBag } from '../properties';
 import type { CreateArgs, DeleteArgs, ReadArgs, ReadResult, ResourceCall, UpdateArgs } from '../types';
@@ -12,6 +13,7 @@ import { outputsOf } from './outputs';
 import { CREATE_BEFORE_DELETE_HINT, createBeforeDeleteWarning, ownershipOf } from './ownership';
 import { foreseenCoverage } from './planned';
 import { predict } from './preview';
+import { resolveResourceGroup } from './resourceGroup';
 import { DEFAULT_TIMEOUT_SECONDS } from './properties';
 import { type CollectorServices, requireServices } from './services';
 import { type CollectorTags, NO_TAGS, readTags, syncTags, TagSyncError, tagsOf } from './tagging';
@@ -75,12 +77,19 @@ export async function create(args: CreateArgs, call: ResourceCall): Promise<{ id
   }
   const v = inputs.values;
   const target = String(v.target);
+  // Check resolves a name to its id once configured; a Check before Configure leaves the name for here.
+  let resourceGroupId = v.resourceGroup as string | undefined;
+  if (resourceGroupId !== undefined) {
+    const group = await resolveResourceGroup(resourceGroupId, services, inputs.secret.has('resourceGroup'));
+    if (!('id' in group)) throw new InputError([group.failure]);
+    resourceGroupId = group.id;
+  }
   const proto: CollectorPrototype = {
     target: target.startsWith('crn:') ? { crn: target } : { id: target },
     storageBucket: String(v.storageBucket),
     name: v.name as string | undefined,
     active: (v.active as boolean | undefined) ?? true,
-    resourceGroupId: v.resourceGroup as string | undefined,
+    resourceGroupId,
   };
   let created: Collector;
   try {

@@ -1,0 +1,42 @@
+import { isResourceGroupId } from '../../model/collectorRules';
+import { type Failure, show } from '../../shared/failures';
+import type { CollectorServices } from './services';
+
+/** Up to this many groups, the message lists them all by name. */
+const LIST_GROUPS_UP_TO = 10;
+
+export type GroupLookup = { id: string } | { failure: Failure };
+
+/**
+ * `resourceGroup` as the state keeps it: an id as given, a name resolved to its group's id. Check does this, so the
+ * checked inputs (what Diff compares with the recorded id, and what the engine stores) carry the id: the name of the
+ * group a collector is already in is then no change, in every later preview.
+ * @param secret the value arrived secret: never shown in a message
+ */
+export async function resolveResourceGroup(value: string, services: CollectorServices, secret: boolean): Promise<GroupLookup> {
+  if (isResourceGroupId(value)) return { id: value };
+  const shown = secret ? 'the (secret) resource group name' : `resource group name ${show(value)}`;
+  let named: Array<{ id: string; name: string }>;
+  try {
+    named = await services.resourceGroups.named(value, { signal: services.signal });
+  } catch (error) {
+    const reason = `could not look up ${shown} through Resource Manager: ${(error as Error).message}; give the group's id instead (\`ibmcloud resource groups\` lists them), or check ibmflowlogs:resourceManagerEndpoint`;
+    return { failure: { property: 'resourceGroup', reason } };
+  }
+  // Resource Manager's name filter is exact already; the comparison keeps a lenient server from choosing for us.
+  const exact = named.filter((g) => g.name === value);
+  if (exact.length === 1) return { id: exact[0].id };
+  if (exact.length > 1) {
+    const ids = exact.map((g) => g.id).join(', ');
+    return { failure: { property: 'resourceGroup', reason: `${shown} matches ${exact.length} resource groups (${ids}); give the id of the one meant` } };
+  }
+  const all = await services.resourceGroups.list({ signal: services.signal }).catch(() => undefined);
+  const known =
+    all === undefined ? '' : all.length === 0 ? '; the account has no resource groups' : all.length <= LIST_GROUPS_UP_TO ? `; the account's groups: ${all.map((g) => show(g.name)).join(', ')}` : `; the account has ${all.length} groups`;
+  return {
+    failure: {
+      property: 'resourceGroup',
+      reason: `no resource group is named ${secret ? '(secret)' : show(value)} in the API key's account${known}. Give an existing group's name or its id (32 lowercase hexadecimal characters; \`ibmcloud resource groups\` lists them), or leave resourceGroup unset for the account's default group`,
+    },
+  };
+}
