@@ -29,7 +29,12 @@ describe('rpc: Check of FlowLogCollector', () => {
       },
       { property: 'name', reason: '"Bad Name-" is not a valid name: 1-63 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen' },
       { property: 'active', reason: 'must be true or false, received "yes"' },
-      { property: 'resourceGroup', reason: 'must be a resource group id (32 hexadecimal characters), received "nope"' },
+      {
+        property: 'resourceGroup',
+        reason:
+          'no resource group is named "nope" in the API key\'s account; the account\'s groups: "default", "network". ' +
+          "Give an existing group's name or its id (32 lowercase hexadecimal characters; `ibmcloud resource groups` lists them), or leave resourceGroup unset for the account's default group",
+      },
       { property: 'tags[1]', reason: '"bad,tag" is not a valid tag: 1-128 letters, digits, spaces and ":_.-"' },
       { property: 'tags[2]', reason: '"OK" repeats tags[0] (tags are case-insensitive)' },
     ]);
@@ -59,7 +64,7 @@ describe('rpc: Check of FlowLogCollector', () => {
   it('fails on target when no such resource exists in the region (by id and by a CRN of another account)', async () => {
     const missing = 'r006-00000000-0000-0000-0000-000000000000';
     expect((await fx().check('web', { target: missing, storageBucket: 'bucket-c' })).failures).to.deep.equal([
-      { property: 'target', reason: `no VPC, subnet, instance, network interface, virtual network interface or network attachment "${missing}" exists in region us-south, the provider's region` },
+      { property: 'target', reason: `no VPC, subnet, instance, network interface, virtual network interface or network attachment has the id or CRN "${missing}" in region us-south, the provider's region; a target takes an id or a CRN, not a name: check the value, or set ibmflowlogs:region to the region the target is in` },
     ]);
     const foreign = fx().ids.vpcCrn.replace(/a\/[0-9a-f]+::/, 'a/00000000000000000000000000000000::');
     const res = await fx().check('web', { target: foreign, storageBucket: 'bucket-c' });

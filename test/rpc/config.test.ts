@@ -183,7 +183,7 @@ describe('rpc: provider config from the environment', () => {
       const missing = 'r006-00000000-0000-0000-0000-000000000000';
       const check = await plugin.call('check', requests.check('web', { target: missing, storageBucket: 'bucket-c' }));
       expect(check.getFailuresList().map((x: any) => x.getReason())).to.deep.equal([
-        `no VPC, subnet, instance, network interface, virtual network interface or network attachment "${missing}" exists in region ca-tor, the provider's region`,
+        `no VPC, subnet, instance, network interface, virtual network interface or network attachment has the id or CRN "${missing}" in region ca-tor, the provider's region; a target takes an id or a CRN, not a name: check the value, or set ibmflowlogs:region to the region the target is in`,
       ]);
     } finally {
       await plugin.stop();

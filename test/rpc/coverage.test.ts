@@ -305,7 +305,7 @@ describe('rpc: coverage, precedence warnings and getCoverage', () => {
         [{ vpc: missing }, [{ property: 'vpc', reason: `no VPC "${missing}" exists in region us-south, the provider's region` }]],
         [
           { vpc: f.ids.vpc, collectors: [{ name: 'ok', target: f.ids.subnet1, storageBucket: 'bucket-c' }, { name: 'gone', target: missing, storageBucket: 'bucket-c' }] },
-          [{ property: 'collectors[1].target', reason: `no VPC, subnet, instance, network interface, virtual network interface or network attachment "${missing}" exists in region us-south, the provider's region` }],
+          [{ property: 'collectors[1].target', reason: `no VPC, subnet, instance, network interface, virtual network interface or network attachment has the id or CRN "${missing}" in region us-south, the provider's region; a target takes an id or a CRN, not a name: check the value, or set ibmflowlogs:region to the region the target is in` }],
         ],
       ];
       for (const [args, expected] of cases) {

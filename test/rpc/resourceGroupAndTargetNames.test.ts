@@ -1,0 +1,117 @@
+import { expect } from 'chai';
+import { DIFF, KIND, useFixture } from './support/fixture';
+import { secret } from './support/plugin';
+
+/**
+ * `resourceGroup` by name or id, and targets given by name, through the real plugin over gRPC against the emulator.
+ * The calls follow the engine's order in pulumi/pulumi pkg/resource/deploy/step_generator.go: a new resource is
+ * Check then Create (preview: true in a preview); an existing one is Check (olds: the inputs in the state) then Diff
+ * (olds: the outputs in the state, news: Check's inputs).
+ */
+
+const mutating = (counts: Record<string, number>) => Object.keys(counts).filter((route) => /^(POST|PATCH|DELETE) \/v[0-9]\//.test(route));
+
+describe('rpc: resourceGroup by name, targets by name', () => {
+  const fx = useFixture();
+
+  it('resolves a group name to its id at Check; the state keeps the id, and the name again is no diff', async () => {
+    const f = fx();
+    const news = { target: f.ids.subnet1, storageBucket: 'bucket-c', resourceGroup: 'network' };
+    // Preview of the new resource.
+    const checked = await f.check('rg', news);
+    expect(checked.failures).to.deep.equal([]);
+    expect(checked.inputs.resourceGroup).to.equal(f.ids.networkGroup);
+    const planned = await f.create('rg', checked.inputs, { preview: true });
+    expect(planned.outputs.resourceGroup).to.equal(f.ids.networkGroup);
+
+    // `up`: Check again, then Create with Check's inputs.
+    const up = await f.check('rg', news);
+    const created = await f.create('rg', up.inputs);
+    const st = await f.collectorInState(created.id);
+    expect(st.resource_group.id).to.equal(f.ids.networkGroup);
+    expect([created.outputs.resourceGroup, created.outputs.resourceGroupName]).to.deep.equal([f.ids.networkGroup, 'network']);
+
+    // The next preview, with the name still in the program: Check(olds = stored inputs), Diff(stored outputs).
+    await f.newDeployment();
+    const again = await f.check('rg', news, up.inputs);
+    expect(again.failures).to.deep.equal([]);
+    expect(again.inputs.resourceGroup).to.equal(f.ids.networkGroup);
+    const d = await f.diff('rg', created.id, created.outputs, again.inputs, up.inputs);
+    expect([d.changes, d.diffs]).to.deep.equal([DIFF.DIFF_NONE, []]);
+
+    // The same group by id is no change either; another group by name replaces.
+    const byId = await f.check('rg', { ...news, resourceGroup: f.ids.networkGroup }, up.inputs);
+    expect((await f.diff('rg', created.id, created.outputs, byId.inputs, up.inputs)).changes).to.equal(DIFF.DIFF_NONE);
+    const other = await f.check('rg', { ...news, resourceGroup: 'default' }, up.inputs);
+    expect(other.inputs.resourceGroup).to.equal(f.ids.defaultGroup);
+    const moved = await f.diff('rg', created.id, created.outputs, other.inputs, up.inputs);
+    expect([moved.changes, moved.replaces, moved.detailedDiff]).to.deep.equal([DIFF.DIFF_SOME, ['resourceGroup'], { resourceGroup: KIND.UPDATE_REPLACE }]);
+    await f.delete('rg', created.id, created.outputs);
+  });
+
+  it('uses an id as is, without asking Resource Manager', async () => {
+    const f = fx();
+    await f.clearRequests();
+    const checked = await f.check('rg', { target: f.ids.subnet1, storageBucket: 'bucket-c', resourceGroup: f.ids.defaultGroup });
+    expect(checked.failures).to.deep.equal([]);
+    expect(checked.inputs.resourceGroup).to.equal(f.ids.defaultGroup);
+    const counts = await f.requestCounts();
+    expect(Object.keys(counts).filter((r) => r.includes('/v2/resource_groups'))).to.deep.equal([]);
+  });
+
+  it('fails an unknown group name on resourceGroup with the value, the groups that exist and what to do; nothing is created', async () => {
+    const f = fx();
+    await f.clearRequests();
+    const { failures } = await f.check('rg', { target: f.ids.subnet1, storageBucket: 'bucket-c', resourceGroup: 'netwrok' });
+    expect(failures).to.have.length(1);
+    expect(failures[0].property).to.equal('resourceGroup');
+    expect(failures[0].reason).to.equal(
+      'no resource group is named "netwrok" in the API key\'s account; the account\'s groups: "default", "network". ' +
+        "Give an existing group's name or its id (32 lowercase hexadecimal characters; `ibmcloud resource groups` lists them), or leave resourceGroup unset for the account's default group",
+    );
+    expect(mutating(await f.requestCounts())).to.deep.equal([]);
+    expect((await f.state()).collectors).to.deep.equal([]);
+  });
+
+  it('never shows a secret group name in its failure', async () => {
+    const f = fx();
+    const { failures } = await f.check('rg', { target: f.ids.subnet1, storageBucket: 'bucket-c', resourceGroup: secret('hidden-group-name') });
+    expect(failures.map((x) => x.property)).to.deep.equal(['resourceGroup']);
+    expect(failures[0].reason).to.include('(secret)').and.not.include('hidden-group-name');
+  });
+
+  it('fails a target given by name with the value, the region, id-or-CRN and "did you mean"; nothing is created', async () => {
+    const f = fx();
+    await f.clearRequests();
+    const byName = await f.check('web', { target: 'subnet-1', storageBucket: 'bucket-c' });
+    expect(byName.failures).to.deep.equal([
+      {
+        property: 'target',
+        reason:
+          'no VPC, subnet, instance, network interface, virtual network interface or network attachment has the id or CRN "subnet-1" in region us-south, ' +
+          `the provider's region; a target takes an id or a CRN, not a name: did you mean ${f.ids.subnet1} (the subnet named "subnet-1")?`,
+      },
+    ]);
+    const vni = await f.check('web', { target: 'vni-spare', storageBucket: 'bucket-c' });
+    expect(vni.failures[0].reason).to.include(`did you mean ${f.ids.vni} (the virtual network interface named "vni-spare")?`);
+    const typo = await f.check('web', { target: 'subnet-9', storageBucket: 'bucket-c' });
+    expect(typo.failures).to.deep.equal([
+      {
+        property: 'target',
+        reason:
+          'no VPC, subnet, instance, network interface, virtual network interface or network attachment has the id or CRN "subnet-9" in region us-south, ' +
+          "the provider's region; a target takes an id or a CRN, not a name: check the value, or set ibmflowlogs:region to the region the target is in",
+      },
+    ]);
+    expect(mutating(await f.requestCounts())).to.deep.equal([]);
+    expect((await f.state()).collectors).to.deep.equal([]);
+  });
+
+  it('lists a few of the interfaces that share a name, and never compares a secret target with names', async () => {
+    const f = fx();
+    const eth0 = await f.check('web', { target: 'eth0', storageBucket: 'bucket-c' });
+    expect(eth0.failures[0].reason).to.match(/did you mean \S+ \(the (network interface|network attachment) named "eth0"\), \S+ \(.*\) or \S+ \(.*\)\? \(\d+ targets have this name\)$/);
+    const hidden = await f.check('web', { target: secret('subnet-1'), storageBucket: 'bucket-c' });
+    expect(hidden.failures[0].reason).to.include('"(secret)"').and.not.include('subnet-1').and.not.include('did you mean');
+  });
+});
