@@ -29,14 +29,15 @@ describe('rpc: Check of FlowLogCollector', () => {
       },
       { property: 'name', reason: '"Bad Name-" is not a valid name: 1-63 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen' },
       { property: 'active', reason: 'must be true or false, received "yes"' },
+      { property: 'tags[1]', reason: '"bad,tag" is not a valid tag: 1-128 letters, digits, spaces and ":_.-"' },
+      { property: 'tags[2]', reason: '"OK" repeats tags[0] (tags are case-insensitive)' },
+      // Looked up once the shape checks are done: the group's name is well-formed, and no group has it.
       {
         property: 'resourceGroup',
         reason:
           'no resource group is named "nope" in the API key\'s account; the account\'s groups: "default", "network". ' +
           "Give an existing group's name or its id (32 lowercase hexadecimal characters; `ibmcloud resource groups` lists them), or leave resourceGroup unset for the account's default group",
       },
-      { property: 'tags[1]', reason: '"bad,tag" is not a valid tag: 1-128 letters, digits, spaces and ":_.-"' },
-      { property: 'tags[2]', reason: '"OK" repeats tags[0] (tags are case-insensitive)' },
     ]);
   });
 
