@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DIFF, KIND, useFixture } from './support/fixture';
+import { DIFF, KIND, rpcError, useFixture } from './support/fixture';
 import { secret } from './support/plugin';
 
 /**
@@ -39,6 +39,8 @@ describe('rpc: resourceGroup by name, targets by name', () => {
     const d = await f.diff('rg', created.id, created.outputs, again.inputs, up.inputs);
     expect([d.changes, d.diffs]).to.deep.equal([DIFF.DIFF_NONE, []]);
 
+    // Inputs that still hold the name (a Check before Configure leaves it) are the same group as the state's.
+    expect((await f.diff('rg', created.id, created.outputs, { ...again.inputs, resourceGroup: 'network' }, up.inputs)).changes).to.equal(DIFF.DIFF_NONE);
     // The same group by id is no change either; another group by name replaces.
     const byId = await f.check('rg', { ...news, resourceGroup: f.ids.networkGroup }, up.inputs);
     expect((await f.diff('rg', created.id, created.outputs, byId.inputs, up.inputs)).changes).to.equal(DIFF.DIFF_NONE);
@@ -47,6 +49,21 @@ describe('rpc: resourceGroup by name, targets by name', () => {
     const moved = await f.diff('rg', created.id, created.outputs, other.inputs, up.inputs);
     expect([moved.changes, moved.replaces, moved.detailedDiff]).to.deep.equal([DIFF.DIFF_SOME, ['resourceGroup'], { resourceGroup: KIND.UPDATE_REPLACE }]);
     await f.delete('rg', created.id, created.outputs);
+  });
+
+  it('resolves at Create a name that a Check before Configure left as given', async () => {
+    const f = fx();
+    const other = await f.otherPlugin();
+    const checked = await other.check('rg', { target: f.ids.subnet2, storageBucket: 'bucket-c', resourceGroup: 'network' });
+    expect([checked.failures, checked.inputs.resourceGroup]).to.deep.equal([[], 'network']);
+    await other.configure();
+    const created = await other.create('rg', checked.inputs);
+    expect((await f.collectorInState(created.id)).resource_group.id).to.equal(f.ids.networkGroup);
+    await other.delete('rg', created.id, created.outputs);
+    // An unknown name there fails before anything is created.
+    const error = await rpcError(other.create('rg2', { ...checked.inputs, target: f.ids.subnet1, resourceGroup: 'nope' }));
+    expect(error.message).to.include('resourceGroup: no resource group is named "nope"');
+    expect((await f.state()).collectors).to.deep.equal([]);
   });
 
   it('uses an id as is, without asking Resource Manager', async () => {

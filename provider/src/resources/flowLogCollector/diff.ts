@@ -11,6 +11,14 @@ import { REPLACE_KEYS, UPDATE_KEYS } from './properties';
  * never succeed. The engine takes the flag from this answer also when it turns an in-place change into a replacement
  * for `replaceOnChanges` (step_generator.go applyReplaceOnChanges keeps the provider's DeleteBeforeReplace).
  */
+/**
+ * Check turns a group's name into its id; a name still here (a Check before Configure) is the same group when it is
+ * the other side's `resourceGroupName`. Either side may be the state (see diff's refresh note).
+ */
+function sameGroup(o: Record<string, unknown>, n: Record<string, unknown>): boolean {
+  return o.resourceGroup === n.resourceGroup || (o.resourceGroupName !== undefined && o.resourceGroupName === n.resourceGroup) || (n.resourceGroupName !== undefined && n.resourceGroupName === o.resourceGroup);
+}
+
 export function diff({ olds, news }: DiffArgs): DiffResult {
   const detailed: Record<string, DiffKind> = {};
   const o = olds.values;
@@ -23,6 +31,7 @@ export function diff({ olds, news }: DiffArgs): DiffResult {
   for (const key of REPLACE_KEYS) {
     if (news.unknown.has(key)) detailed[key] = kind(key, true);
     else if (key === 'resourceGroup' && n[key] === undefined) continue; // defaulted by the service: keep what it chose
+    else if (key === 'resourceGroup' && sameGroup(o, n)) continue;
     else if (key === 'target' && typeof o[key] === 'string' && typeof n[key] === 'string') {
       // The same target given once by id and once by CRN is no change at all: reporting one would make `import` of
       // a collector (read back by id) fail whenever the program names its target by CRN.
