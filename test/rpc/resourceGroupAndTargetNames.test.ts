@@ -90,11 +90,16 @@ describe('rpc: resourceGroup by name, targets by name', () => {
     expect((await f.state()).collectors).to.deep.equal([]);
   });
 
-  it('never shows a secret group name in its failure', async () => {
+  it('never shows a secret group name in its failure, also when Resource Manager does not answer', async () => {
     const f = fx();
-    const { failures } = await f.check('rg', { target: f.ids.subnet1, storageBucket: 'bucket-c', resourceGroup: secret('hidden-group-name') });
+    const { failures } = await f.check('rg', { target: f.ids.subnet1, storageBucket: 'bucket-c', resourceGroup: secret('hidden group/name') });
     expect(failures.map((x) => x.property)).to.deep.equal(['resourceGroup']);
-    expect(failures[0].reason).to.include('(secret)').and.not.include('hidden-group-name');
+    expect(failures[0].reason).to.include('(secret)').and.not.match(/hidden/);
+    const other = await f.otherPlugin();
+    await other.configureWith({ ...f.config, resourceManagerEndpoint: 'http://127.0.0.1:9' });
+    const down = await other.check('rg', { target: f.ids.subnet1, storageBucket: 'bucket-c', resourceGroup: secret('hidden group/name') });
+    expect(down.failures.map((x) => x.property)).to.deep.equal(['resourceGroup']);
+    expect(down.failures[0].reason).to.match(/^could not look up the \(secret\) resource group name through Resource Manager: .*ECONNREFUSED/).and.not.match(/hidden/);
   });
 
   it('fails a target given by name with the value, the region, id-or-CRN and "did you mean"; nothing is created', async () => {

@@ -20,7 +20,10 @@ export async function resolveResourceGroup(value: string, services: CollectorSer
   try {
     named = await services.resourceGroups.named(value, { signal: services.signal });
   } catch (error) {
-    const reason = `could not look up ${shown} through Resource Manager: ${(error as Error).message}; give the group's id instead (\`ibmcloud resource groups\` lists them), or check ibmflowlogs:resourceManagerEndpoint`;
+    // The client's message names the group (and its URL the query): a secret one is cut out in every spelling.
+    let message = (error as Error).message;
+    if (secret) for (const form of new Set([value, encodeURIComponent(value), new URLSearchParams({ n: value }).toString().slice(2)])) message = message.split(form).join('(secret)');
+    const reason = `could not look up ${shown} through Resource Manager: ${message}; give the group's id instead (\`ibmcloud resource groups\` lists them), or check ibmflowlogs:resourceManagerEndpoint`;
     return { failure: { property: 'resourceGroup', reason } };
   }
   // Resource Manager's name filter is exact already; the comparison keeps a lenient server from choosing for us.
