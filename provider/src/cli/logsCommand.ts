@@ -2,9 +2,10 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCosClient, DEFAULT_LIMITS, FlowLogReadError, readFlowLogs, readLocalFlowLogs, type FlowLogReport, type ObjectLimits, type ReadProgress, type ReportOptions } from '../flowlogs';
-import type { Env } from '../config';
+import type { Env, ProviderConfig } from '../config';
 import { isVpcRegion, VPC_REGIONS } from '../config/endpoints';
-import { UsageError } from './configFlags';
+import { configFromFlags, UsageError } from './configFlags';
+import type { LogNames } from './logs/names';
 import { analyze, LOGS_ENGINES, type LogsEngine } from './logs/engines';
 import { LOGS_FORMATS, renderLogs, type LogsFormat } from './logs/render';
 import { readReportFile } from './logs/reportFile';
@@ -218,6 +219,7 @@ export async function runLogs(argv: string[], io: LogsIo = PROCESS_IO): Promise<
     if ((values.bucket === undefined) === (values.dir === undefined)) throw new UsageError('give exactly one of --bucket or --dir');
     const region = values.region ?? io.env.IBMCLOUD_REGION ?? io.env.IC_REGION ?? 'us-south';
     if (!isVpcRegion(region)) throw new UsageError(`--region must be an IBM Cloud VPC region (${VPC_REGIONS.join(', ')}); received "${region}"`);
+    const namesConfig = vpcApiConfig(values, io.env);
     const onProgress = progressBar(io);
     let report: FlowLogReport;
     let source: string;
@@ -257,7 +259,15 @@ export async function runLogs(argv: string[], io: LogsIo = PROCESS_IO): Promise<
     if (onProgress) io.stderr('\n');
     const nothing = noMatch(report, values, source);
     if (nothing) throw new UsageError(nothing);
-    io.stdout(renderLogs(report, format, source));
+    let names: LogNames | undefined;
+    if (namesConfig) {
+      try {
+        names = await (await import('./logs/names')).readNames(namesConfig);
+      } catch (error) {
+        io.stderr(`ibm-flowlogs logs: warning: ids without names: could not read the VPC API at ${namesConfig.vpcEndpoint}: ${(error as Error).message}\n`);
+      }
+    }
+    io.stdout(renderLogs(report, format, source, names));
     return 0;
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -270,6 +280,22 @@ export async function runLogs(argv: string[], io: LogsIo = PROCESS_IO): Promise<
     }
     throw error;
   }
+}
+
+/**
+ * The VPC API connection for names, when --vpc-endpoint (or IBMCLOUD_IS_NG_API_ENDPOINT) is given: validated as the
+ * provider validates it (configFlags.ts), so a bad endpoint or a missing API key with the flag is exit 2.
+ */
+function vpcApiConfig(values: Partial<Record<'region' | 'api-key' | 'vpc-endpoint' | 'iam-endpoint', string>>, env: Env): ProviderConfig | undefined {
+  const endpoint = values['vpc-endpoint'] ?? env.IBMCLOUD_IS_NG_API_ENDPOINT;
+  if (endpoint === undefined) return undefined;
+  const apiKey = values['api-key'] ?? env.IBMCLOUD_API_KEY ?? env.IC_API_KEY;
+  // The environment alone (as plan is configured) asks for names only when it holds the API key too.
+  if (values['vpc-endpoint'] === undefined && !apiKey) return undefined;
+  const flags = { region: values.region, 'api-key': values['api-key'], 'vpc-endpoint': endpoint, 'iam-endpoint': values['iam-endpoint'] };
+  // COS settings play no part here: the bucket is read with the flags above.
+  const vpcEnv = Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'AWS_ACCESS_KEY_ID' && k !== 'AWS_SECRET_ACCESS_KEY'));
+  return configFromFlags(flags, vpcEnv);
 }
 
 const FILTER_FLAGS = ['vpc', 'instance', 'interface', 'since', 'until'] as const;
