@@ -110,6 +110,17 @@ describe('ibm-flowlogs logs: connection flags, names and COS failures', function
       expect(r.stdout).not.to.contain('eth0 of instance-3');
     });
 
+    it('a VPC API that does not answer costs the names only: a warning naming the endpoint, ids, exit 0', async () => {
+      const ep = client.endpoints;
+      const dead = `http://127.0.0.1:${await closedPort()}`;
+      const nic = await client.idOf('networkInterfaces', 'eth0', 'instance-3');
+      const r = await runCli(['logs', '--bucket', 'bucket-c', '--cos-endpoint', ep.cosEndpoint, '--vpc-endpoint', dead, '--iam-endpoint', dead], { ...hmacEnv(), IBMCLOUD_API_KEY: 'some-key-4321' });
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stderr).to.match(new RegExp(`^ibm-flowlogs logs: warning: ids without names: could not read the VPC API at ${dead}: .*ECONNREFUSED`));
+      expect(r.stderr).not.to.contain('some-key-4321');
+      expect(r.stdout).to.match(new RegExp(`^${nic}\\s+\\d`, 'm'));
+    });
+
     it('a missing bucket on the emulator\'s COS (real HTTP) is exit 1: the bucket, the endpoint and what to check', async () => {
       const ep = client.endpoints.cosEndpoint;
       const r = await runCli(['logs', '--bucket', 'no-such-bucket', '--cos-endpoint', ep], hmacEnv());

@@ -260,7 +260,8 @@ export async function runLogs(argv: string[], io: LogsIo = PROCESS_IO): Promise<
     const nothing = noMatch(report, values, source);
     if (nothing) throw new UsageError(nothing);
     let names: LogNames | undefined;
-    if (namesConfig) {
+    // Names only for a report that holds ids to name.
+    if (namesConfig && (report.interfaces.length > 0 || report.volume.collectors.length > 0)) {
       try {
         names = await (await import('./logs/names')).readNames(namesConfig);
       } catch (error) {
