@@ -121,6 +121,20 @@ describe('ibm-flowlogs logs: connection flags, names and COS failures', function
       expect(r.stdout).to.match(new RegExp(`^${nic}\\s+\\d`, 'm'));
     });
 
+    it('AccessDenied with the API key (a token from another IAM) says which IAM role reading flow logs needs', async () => {
+      const other = await startEmulator({ log: () => undefined });
+      try {
+        const ep = client.endpoints.cosEndpoint;
+        const r = await runCli(['logs', '--bucket', 'bucket-c', '--cos-endpoint', ep, '--iam-endpoint', other.endpoints.iamEndpoint], hermeticEnv({ IBMCLOUD_API_KEY: other.endpoints.apiKey }));
+        expect(r.code).to.equal(1);
+        expect(r.stderr).to.equal(
+          `ibm-flowlogs logs: Cloud Object Storage at ${ep} denied listing bucket bucket-c (AccessDenied: Access Denied: The IAM access token was not issued by this IAM.): the API key's identity needs an IAM access policy with the Content Reader (or Reader, Writer, Manager) role on the bucket or its COS instance\n`,
+        );
+      } finally {
+        await other.close();
+      }
+    });
+
     it('a missing bucket on the emulator\'s COS (real HTTP) is exit 1: the bucket, the endpoint and what to check', async () => {
       const ep = client.endpoints.cosEndpoint;
       const r = await runCli(['logs', '--bucket', 'no-such-bucket', '--cos-endpoint', ep], hmacEnv());

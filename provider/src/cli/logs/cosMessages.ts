@@ -59,7 +59,9 @@ export function cosReadMessage(sdkError: unknown, ctx: CosReadContext): string {
       ctx.auth === 'hmac'
         ? `the service credential the HMAC keys belong to needs the ${READ_ROLES} role on the bucket or its COS instance`
         : `the API key's identity needs an IAM access policy with the ${READ_ROLES} role on the bucket or its COS instance`;
-    return `Cloud Object Storage at ${endpoint} denied listing bucket ${ctx.bucket} (${code}): ${who}`;
+    // COS's own words, without the AWS SDK's addition (as cosError does).
+    const said = typeof (sdkError as { message?: unknown })?.message === 'string' ? (sdkError as { message: string }).message.replace(/ This service may not be available in the .* region\.$/, '') : '';
+    return `Cloud Object Storage at ${endpoint} denied listing bucket ${ctx.bucket} (${code}${said && said !== code ? `: ${said}` : ''}): ${who}`;
   }
   return `Cloud Object Storage at ${endpoint} answered${typed.status !== undefined ? ` ${typed.status}` : ''} (${code}) to listing bucket ${ctx.bucket}${typed.trace ? ` [trace ${typed.trace}]` : ''}`;
 }
