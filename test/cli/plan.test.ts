@@ -314,16 +314,16 @@ describe('ibm-flowlogs plan', function () {
       const dir = mkdtempSync(join(tmpdir(), 'ibmflowlogs-plan-test-'));
       try {
         const file = join(dir, 'bad.json');
-        writeFileSync(file, JSON.stringify([{ name: 'a', target: 'x' }, { target: 'y', storageBucket: 'b' }, { name: 'c', target: 'z', storageBucket: 'b', active: 'no', colour: 1 }, { name: 'a', target: 'w', storageBucket: 'b' }]));
+        writeFileSync(file, JSON.stringify([{ name: 'a', target: 'r006-x' }, { target: 'r006-y', storageBucket: 'bucket-b' }, { name: 'c', target: 'r006-z', storageBucket: 'bucket-b', active: 'no', colour: 1 }, { name: 'a', target: 'r006-w', storageBucket: 'bucket-b' }]));
         const r = await runInProcess(['--collectors', file, ...connection]);
         expect(r.code).to.equal(2);
         expect(r.stderr).to.equal(
-          `ibm-flowlogs plan: ${file} has entries that cannot be read:\n` +
-            '  - [0].storageBucket: must be a non-empty string; received nothing\n' +
-            '  - [1].name: must be a non-empty string; received nothing\n' +
-            '  - [2].colour: unknown field; allowed: name, target, storageBucket, active\n' +
-            '  - [2].active: must be true or false; received "no"\n' +
-            '  - [3].name: "a" is also the name of [0]; collector names are unique per VPC\n',
+          `ibm-flowlogs plan: ${file} has collectors that cannot be planned (5 problems):\n` +
+            '  - collectors[0].storageBucket: must be a non-empty string; received nothing\n' +
+            '  - collectors[1].name: must be a non-empty string; received nothing\n' +
+            '  - collectors[2].colour: unknown field; allowed: name, target, storageBucket, active\n' +
+            '  - collectors[2].active: must be true or false; received "no"\n' +
+            '  - collectors[3].name: "a" repeats collectors[0].name (collector names are unique per VPC)\n',
         );
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -416,7 +416,7 @@ describe('ibm-flowlogs plan', function () {
           readPreview(JSON.stringify({ steps: [{ op: 'delete', urn: urn('a'), oldState: { type: COLLECTOR_TYPE } }, { op: 'create', urn: urn('b'), newState: state('b', { name: 'b', target: 7 }) }] }), 'p.json'),
         ),
       ).to.equal(
-        'p.json has collector steps that cannot be read:\n' +
+        'p.json has collector steps that cannot be planned (3 problems):\n' +
           `  - steps[0] (delete ${urn('a')}): "oldState.id" must name the live collector\n` +
           '  - steps[1].newState.inputs.target: must be a non-empty string; received 7\n' +
           '  - steps[1].newState.inputs.storageBucket: must be a non-empty string; received nothing',

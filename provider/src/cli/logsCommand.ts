@@ -2,11 +2,38 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCosClient, DEFAULT_LIMITS, FlowLogReadError, readFlowLogs, readLocalFlowLogs, type FlowLogReport, type ObjectLimits, type ReadProgress, type ReportOptions } from '../flowlogs';
-import type { Env } from '../config';
-import { CONFIG_FLAG_OPTIONS, CONFIG_FLAGS_HELP, UsageError } from './configFlags';
+import type { Env, ProviderConfig } from '../config';
+import { isVpcRegion, VPC_REGIONS } from '../config/endpoints';
+import { configFromFlags, UsageError } from './configFlags';
+import type { LogNames } from './logs/names';
 import { analyze, LOGS_ENGINES, type LogsEngine } from './logs/engines';
 import { LOGS_FORMATS, renderLogs, type LogsFormat } from './logs/render';
 import { readReportFile } from './logs/reportFile';
+
+/** The connection flags `logs` reads (a subset of configFlags.ts's: no tagging, private endpoints or COS instance). */
+export const LOGS_CONNECTION_OPTIONS = {
+  region: { type: 'string' },
+  'api-key': { type: 'string' },
+  'vpc-endpoint': { type: 'string' },
+  'iam-endpoint': { type: 'string' },
+  'cos-endpoint': { type: 'string' },
+  'cos-access-key-id': { type: 'string' },
+  'cos-secret-access-key': { type: 'string' },
+} as const;
+
+const LOGS_CONNECTION_HELP = `Connection (each flag falls back to the same environment variables as the provider's config):
+  --cos-endpoint URL         Cloud Object Storage endpoint of the bucket's region (needed with --bucket)
+  --cos-access-key-id ID     COS HMAC access key id (AWS_ACCESS_KEY_ID)
+  --cos-secret-access-key K  COS HMAC secret access key (AWS_SECRET_ACCESS_KEY); prefer the environment variable,
+                             since a flag is visible to other users of the machine
+  --api-key KEY              IBM Cloud API key (IBMCLOUD_API_KEY, IC_API_KEY): reads the bucket through IAM tokens
+                             when no HMAC keys are given, and the VPC API for names
+  --iam-endpoint URL         IAM base URL (IBMCLOUD_IAM_API_ENDPOINT; default https://iam.cloud.ibm.com)
+  --vpc-endpoint URL         VPC API base URL (IBMCLOUD_IS_NG_API_ENDPOINT): when given, with the API key, the report
+                             names interfaces and collectors beside their ids; without it, ids only
+  --region R                 IBM Cloud VPC region (IBMCLOUD_REGION, IC_REGION; default us-south): signs COS requests
+  With the emulator, give the endpoints and keys it prints on its first line.
+`;
 
 export const LOGS_HELP = `ibm-flowlogs logs (--bucket B | --dir DIR) [options]
 ibm-flowlogs logs --from-report FILE [--format F]
@@ -44,7 +71,7 @@ Reports made elsewhere:
                              (default ibm-flowlogs/reports/<since>--<until>.json)
   --output FILE              write the job to FILE instead of standard output
 
-${CONFIG_FLAGS_HELP}`;
+${LOGS_CONNECTION_HELP}`;
 
 interface LogsIo {
   stdout(text: string): void;
@@ -126,7 +153,7 @@ export async function runLogs(argv: string[], io: LogsIo = PROCESS_IO): Promise<
         'report-key': { type: 'string' },
         output: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
-        ...CONFIG_FLAG_OPTIONS,
+        ...LOGS_CONNECTION_OPTIONS,
       },
       strict: true,
     });
@@ -190,6 +217,9 @@ export async function runLogs(argv: string[], io: LogsIo = PROCESS_IO): Promise<
     if (values.output !== undefined) throw new UsageError('--output names the file for --emit spark');
 
     if ((values.bucket === undefined) === (values.dir === undefined)) throw new UsageError('give exactly one of --bucket or --dir');
+    const region = values.region ?? io.env.IBMCLOUD_REGION ?? io.env.IC_REGION ?? 'us-south';
+    if (!isVpcRegion(region)) throw new UsageError(`--region must be an IBM Cloud VPC region (${VPC_REGIONS.join(', ')}); received "${region}"`);
+    const namesConfig = vpcApiConfig(values, io.env);
     const onProgress = progressBar(io);
     let report: FlowLogReport;
     let source: string;
@@ -211,15 +241,34 @@ export async function runLogs(argv: string[], io: LogsIo = PROCESS_IO): Promise<
       if (missing.length > 0) throw new UsageError(`reading a bucket needs ${missing.join(', ')}`);
       const iamEndpoint = values['iam-endpoint'] ?? io.env.IBMCLOUD_IAM_API_ENDPOINT;
       const credentials = hmac ? { accessKeyId, secretAccessKey } : { apiKey, ...(iamEndpoint ? { iamEndpoint } : {}) };
-      const cos = createCosClient({ endpoint: endpoint!, ...credentials, region: values.region });
+      const cos = createCosClient({ endpoint: endpoint!, ...credentials, region });
       const bucket = values.bucket!;
-      report = await analyze((extra) => readFlowLogs({ cos, bucket, scope, limits, onProgress, ...extra }), { engine, threads }, options);
+      try {
+        report = await analyze((extra) => readFlowLogs({ cos, bucket, scope, limits, onProgress, ...extra }), { engine, threads }, options);
+      } catch (error) {
+        if (!(error instanceof FlowLogReadError) || error.sdkError === undefined) throw error;
+        if (onProgress) io.stderr('\n');
+        // Loaded here: it needs ibm-cos-sdk, which local reads never load.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { cosReadMessage } = require('./logs/cosMessages') as typeof import('./logs/cosMessages');
+        const context = { bucket, endpoint: endpoint!, auth: hmac ? ('hmac' as const) : ('iam' as const), iamEndpoint: iamEndpoint ?? 'https://iam.cloud.ibm.com' };
+        throw new FlowLogReadError(cosReadMessage(error.sdkError, context), error.code, error.status);
+      }
       source = `bucket ${bucket}`;
     }
     if (onProgress) io.stderr('\n');
     const nothing = noMatch(report, values, source);
     if (nothing) throw new UsageError(nothing);
-    io.stdout(renderLogs(report, format, source));
+    let names: LogNames | undefined;
+    // Names only for a report that holds ids to name.
+    if (namesConfig && (report.interfaces.length > 0 || report.volume.collectors.length > 0)) {
+      try {
+        names = await (await import('./logs/names')).readNames(namesConfig);
+      } catch (error) {
+        io.stderr(`ibm-flowlogs logs: warning: ids without names: could not read the VPC API at ${namesConfig.vpcEndpoint}: ${(error as Error).message}\n`);
+      }
+    }
+    io.stdout(renderLogs(report, format, source, names));
     return 0;
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -232,6 +281,22 @@ export async function runLogs(argv: string[], io: LogsIo = PROCESS_IO): Promise<
     }
     throw error;
   }
+}
+
+/**
+ * The VPC API connection for names, when --vpc-endpoint (or IBMCLOUD_IS_NG_API_ENDPOINT) is given: validated as the
+ * provider validates it (configFlags.ts), so a bad endpoint or a missing API key with the flag is exit 2.
+ */
+function vpcApiConfig(values: Partial<Record<'region' | 'api-key' | 'vpc-endpoint' | 'iam-endpoint', string>>, env: Env): ProviderConfig | undefined {
+  const endpoint = values['vpc-endpoint'] ?? env.IBMCLOUD_IS_NG_API_ENDPOINT;
+  if (endpoint === undefined) return undefined;
+  const apiKey = values['api-key'] ?? env.IBMCLOUD_API_KEY ?? env.IC_API_KEY;
+  // The environment alone (as plan is configured) asks for names only when it holds the API key too.
+  if (values['vpc-endpoint'] === undefined && !apiKey) return undefined;
+  const flags = { region: values.region, 'api-key': values['api-key'], 'vpc-endpoint': endpoint, 'iam-endpoint': values['iam-endpoint'] };
+  // COS settings play no part here: the bucket is read with the flags above.
+  const vpcEnv = Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'AWS_ACCESS_KEY_ID' && k !== 'AWS_SECRET_ACCESS_KEY'));
+  return configFromFlags(flags, vpcEnv);
 }
 
 const FILTER_FLAGS = ['vpc', 'instance', 'interface', 'since', 'until'] as const;

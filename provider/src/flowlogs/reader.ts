@@ -109,6 +109,8 @@ export class FlowLogReadError extends Error {
     message: string,
     readonly code?: string,
     readonly status?: number,
+    /** The store's own error (ibm-cos-sdk's for a bucket), for callers that word it for their users. */
+    readonly sdkError?: unknown,
   ) {
     super(message);
     this.name = 'FlowLogReadError';
@@ -146,6 +148,7 @@ export function cosStore(cos: CosClient | CosConfig, bucket: string): ObjectStor
           `listing bucket ${bucket} under ${JSON.stringify(prefix)} failed: ${e.code ?? 'error'}${e.statusCode ? ` (HTTP ${e.statusCode})` : ''}: ${e.message ?? String(error)}`,
           e.code,
           e.statusCode,
+          error,
         );
       }
       return {

@@ -109,6 +109,20 @@ export function checkAccessTags(value: unknown, path = 'accessTags'): Failure[] 
   return failures;
 }
 
+/**
+ * The rule of each FlowLogCollector input, by input key: what its Check applies (resources/flowLogCollector/check.ts)
+ * and what `ibm-flowlogs plan` applies to planned collectors (cli/plan/inputs.ts). Each takes the value and its path.
+ */
+export const COLLECTOR_VALUE_CHECKS = {
+  target: checkTarget,
+  storageBucket: checkBucket,
+  name: checkName,
+  active: checkActive,
+  resourceGroup: checkResourceGroup,
+  tags: checkTags,
+  accessTags: checkAccessTags,
+} as const satisfies Record<string, (value: unknown, path?: string) => Failure[]>;
+
 /** Tags compare case-insensitively and in any order (Global Tagging's rule). */
 export function sameTags(a: unknown, b: unknown): boolean {
   const norm = (v: unknown) => (Array.isArray(v) ? v.map((t) => String(t).toLowerCase()).sort().join('\u0000') : '');

@@ -1,4 +1,5 @@
 import type { FlowLogReport } from '../../flowlogs';
+import type { LogNames } from './names';
 
 export type LogsFormat = 'table' | 'markdown' | 'json';
 export const LOGS_FORMATS: readonly LogsFormat[] = ['table', 'markdown', 'json'];
@@ -30,14 +31,20 @@ export function trafficLine(r: FlowLogReport): string {
   return `Traffic: ${n(t.flows)} flows (${n(t.accepted)} accepted, ${n(t.rejected)} rejected), ${bytes(t.bytes)}, ${n(t.packets)} packets; ${both}.`;
 }
 
-export function renderLogs(r: FlowLogReport, format: LogsFormat, source: string): string {
-  if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
+/** With `names` (read from the VPC API), interfaces and collectors are named beside their ids; JSON gets a `names` map. */
+export function renderLogs(r: FlowLogReport, format: LogsFormat, source: string, names?: LogNames): string {
+  if (format === 'json') return `${JSON.stringify(names ? { ...r, names } : r, null, 2)}\n`;
+  const nameCol = names ? ['name'] : [];
+  const ifaceName = (id: string) => (names ? [names.interfaces[id] ?? '-'] : []);
+  const collectorName = (crn: string) => (names ? [names.collectors[crn] ?? '-'] : []);
   const md = format === 'markdown';
   const h = (title: string) => (md ? `#### ${title}` : `${title}\n${'='.repeat(title.length)}`);
   const out: string[] = [md ? `### ibm-flowlogs logs: ${source}` : `ibm-flowlogs logs: ${source}`, '', md ? `**${summaryLine(r)}**` : summaryLine(r), trafficLine(r), ''];
 
   out.push(h('Findings'));
-  const findings = [...r.findings.asymmetric.map((f) => f.message), ...r.findings.portScans.map((f) => f.message)];
+  // A finding's message names interfaces by id: the name follows each id.
+  const named = (text: string) => (names ? text.replace(/\b(0[0-9a-z]{3}-[0-9a-f-]{36})\b/g, (id) => (names.interfaces[id] ? `${id} (${names.interfaces[id]})` : id)) : text);
+  const findings = [...r.findings.asymmetric.map((f) => f.message), ...r.findings.portScans.map((f) => f.message)].map(named);
   out.push(findings.length === 0 ? 'None: no asymmetric connections and no port scans.' : findings.map((f) => `- ${f}`).join('\n'), '');
 
   out.push(h('Interfaces'));
@@ -45,14 +52,14 @@ export function renderLogs(r: FlowLogReport, format: LogsFormat, source: string)
     r.interfaces.length === 0
       ? 'No objects.'
       : table(
-          ['interface', 'objects', 'flows', 'accepted', 'rejected', 'bytes', 'packets'],
-          r.interfaces.map((i) => [i.interfaceId, n(i.objects), n(i.flows), n(i.accepted), n(i.rejected), bytes(i.bytes), n(i.packets)]),
+          ['interface', ...nameCol, 'objects', 'flows', 'accepted', 'rejected', 'bytes', 'packets'],
+          r.interfaces.map((i) => [i.interfaceId, ...ifaceName(i.interfaceId), n(i.objects), n(i.flows), n(i.accepted), n(i.rejected), bytes(i.bytes), n(i.packets)]),
           md,
         ),
     '',
   );
   if (r.silentInterfaces.length > 0) {
-    out.push(h('Interfaces with no objects in the range'), r.silentInterfaces.map((i) => `- ${i.name ? `${i.name} ` : ''}${i.id}`).join('\n'), '');
+    out.push(h('Interfaces with no objects in the range'), r.silentInterfaces.map((i) => `- ${i.name ? `${i.name} ` : names?.interfaces[i.id] ? `${names.interfaces[i.id]} ` : ''}${i.id}`).join('\n'), '');
   }
   if (r.topTalkers.length > 0) {
     out.push(h('Top talkers'), table(['initiator', 'target', 'bytes', 'packets', 'flows'], r.topTalkers.map((t) => [t.initiatorIp, t.targetIp, bytes(t.bytes), n(t.packets), n(t.flows)]), md), '');
@@ -73,9 +80,10 @@ export function renderLogs(r: FlowLogReport, format: LogsFormat, source: string)
     r.volume.collectors.length === 0
       ? 'No objects.'
       : table(
-          ['collector', 'objects', 'stored', '30-day projection', ...(r.volume.pricePerGb !== undefined ? ['30-day cost'] : [])],
+          ['collector', ...nameCol, 'objects', 'stored', '30-day projection', ...(r.volume.pricePerGb !== undefined ? ['30-day cost'] : [])],
           r.volume.collectors.map((c) => [
             c.collectorCrn,
+            ...collectorName(c.collectorCrn),
             n(c.objects),
             bytes(c.storedBytes),
             c.projected30DayStoredBytes === undefined ? '-' : bytes(c.projected30DayStoredBytes),

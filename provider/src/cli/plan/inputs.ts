@@ -16,6 +16,7 @@
  * remove-pending-replace, import, import-replacement. All of these forms are read here, each change counted once.
  */
 import { idOfCrn, isCrn } from '../../ibm/crn';
+import { COLLECTOR_VALUE_CHECKS } from '../../model/collectorRules';
 import { UsageError } from '../configFlags';
 
 export const COLLECTOR_TYPE = 'ibmflowlogs:index:FlowLogCollector';
@@ -149,15 +150,30 @@ export function readPreview(text: string, file = 'the preview file'): PlanInput 
     const name = typeof nameValue === 'string' && nameValue !== PULUMI_UNKNOWN && nameValue !== PULUMI_SECRET ? nameValue : nameOfUrn(urn);
     // An update keeps the live collector (same id); a create or replacement is a new one, keyed by its URN.
     const key = op === 'update' && oldId !== undefined ? oldId : op === 'import' && typeof newState.id === 'string' && newState.id !== '' ? newState.id : urn;
-    const planned = plannedFrom({ key, op, name, urn, target: value('target'), bucket: value('storageBucket'), active: value('active'), path: `${path}.newState.inputs` }, problems, input);
+    const at = `${path}.newState.inputs`;
+    // The rules FlowLogCollector's Check applies to the inputs it is given (a name only when the program gives one).
+    for (const key of ['name', 'resourceGroup', 'tags', 'accessTags'] as const) {
+      const v = value(key);
+      if (v !== undefined && v !== null && !hidesValue(v)) problems.push(...COLLECTOR_VALUE_CHECKS[key](v, `${at}.${key}`).map(told));
+    }
+    const planned = plannedFrom({ key, op, name, urn, target: value('target'), bucket: value('storageBucket'), active: value('active'), path: at }, problems, input);
     if (planned) {
       if (op === 'update' && oldId !== undefined) planned.replacesId = oldId;
       input.upserts.push(planned);
     }
   });
-  if (problems.length > 0) throw new UsageError(`${file} has collector steps that cannot be read:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length > 0) throw new UsageError(`${file} has collector steps that cannot be planned (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return input;
 }
+
+/** A value the preview does not show: unknown until apply, or secret, anywhere inside it. */
+function hidesValue(v: unknown): boolean {
+  if (v === PULUMI_UNKNOWN || v === PULUMI_SECRET) return true;
+  return Array.isArray(v) ? v.some(hidesValue) : isObject(v) ? Object.values(v).some(hidesValue) : false;
+}
+
+/** A rule's failure as a problem line: `path: reason`. */
+const told = (f: { property: string; reason: string }) => `${f.property}: ${f.reason}`;
 
 function pick(obj: unknown, key: string): unknown {
   return isObject(obj) ? obj[key] : undefined;
@@ -182,7 +198,9 @@ function plannedFrom(raw: RawPlanned, problems: string[], input: PlanInput): Pla
     if (v === PULUMI_SECRET) return void hidden.push(`${field} is secret, and the preview does not show it`);
     if (v === undefined && !required) return undefined;
     if (typeof v !== 'string' || v.trim() === '') return void problems.push(`${raw.path}.${field}: must be a non-empty string; received ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
-    return v.trim();
+    const rule = COLLECTOR_VALUE_CHECKS[field as 'target' | 'storageBucket'](v, `${raw.path}.${field}`);
+    if (rule.length > 0) return void problems.push(...rule.map(told));
+    return v;
   };
   const target = check('target', raw.target, true);
   const bucket = check('storageBucket', raw.bucket, true);
@@ -221,18 +239,19 @@ export function readCollectorList(text: string, file = 'the collectors file'): P
   const input: PlanInput = { source: 'collectors', upserts: [], removals: [], unresolved: [], matchLiveByName: true };
   const names = new Map<string, number>();
   doc.forEach((entry, i) => {
-    const path = `[${i}]`;
+    const path = `collectors[${i}]`;
     if (!isObject(entry)) return void problems.push(`${path}: expected an object {"name", "target", "storageBucket", "active"?}`);
     const allowed = new Set(['name', 'target', 'storageBucket', 'active']);
     for (const k of Object.keys(entry)) if (!allowed.has(k)) problems.push(`${path}.${k}: unknown field; allowed: name, target, storageBucket, active`);
     if (typeof entry.name !== 'string' || entry.name.trim() === '') return void problems.push(`${path}.name: must be a non-empty string; received ${entry.name === undefined ? 'nothing' : JSON.stringify(entry.name)}`);
-    const name = entry.name.trim();
+    const name = entry.name;
+    problems.push(...COLLECTOR_VALUE_CHECKS.name(name, `${path}.name`).map(told));
     const earlier = names.get(name);
-    if (earlier !== undefined) problems.push(`${path}.name: "${name}" is also the name of [${earlier}]; collector names are unique per VPC`);
+    if (earlier !== undefined) problems.push(`${path}.name: "${name}" repeats collectors[${earlier}].name (collector names are unique per VPC)`);
     names.set(name, i);
     const planned = plannedFrom({ key: `list:${name}`, op: 'list', name, target: entry.target, bucket: entry.storageBucket, active: entry.active, path }, problems, input);
     if (planned) input.upserts.push(planned);
   });
-  if (problems.length > 0) throw new UsageError(`${file} has entries that cannot be read:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length > 0) throw new UsageError(`${file} has collectors that cannot be planned (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return input;
 }

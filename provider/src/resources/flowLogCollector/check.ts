@@ -1,5 +1,5 @@
 import type { Collector } from '../../ibm/types';
-import { checkActive, checkBucket, checkName, checkAccessTags, checkResourceGroup, checkTags, checkTarget, targetNotFound } from '../../model/collectorRules';
+import { COLLECTOR_VALUE_CHECKS, targetNotFound } from '../../model/collectorRules';
 import type { Failure } from '../../shared/failures';
 import { keyPath } from '../../shared/propertyPath';
 import { chooseName } from '../autonaming';
@@ -13,15 +13,7 @@ import { INPUT_KEYS, type InputKey, REQUIRED_KEYS } from './properties';
 import { resolveResourceGroup } from './resourceGroup';
 import { type CollectorServices, servicesOf } from './services';
 
-const CHECKS: Record<InputKey, (value: unknown) => Failure[]> = {
-  target: checkTarget,
-  storageBucket: checkBucket,
-  name: checkName,
-  active: checkActive,
-  resourceGroup: checkResourceGroup,
-  tags: checkTags,
-  accessTags: checkAccessTags,
-};
+const CHECKS: Record<InputKey, (value: unknown) => Failure[]> = COLLECTOR_VALUE_CHECKS;
 
 /** Every problem of a collector's inputs; unknown (preview) values are skipped, missing required ones reported. */
 export function validateInputs(values: Record<string, unknown>, unknown: Set<string>): Failure[] {
