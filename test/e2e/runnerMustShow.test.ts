@@ -35,11 +35,11 @@ function statusOf(run: CommandResult, name: string): string {
 }
 
 /**
- * Issue 17's "must show", through the real command: `ibm-flowlogs run` as a child process, its real plugin, a real
+ * What the runner must show, through the real command: `ibm-flowlogs run` as a child process, its real plugin, a real
  * emulator over HTTP. Each case checks the exit status and the text a user reads (the value at fault and the fix
  * named), and what the run left in the cloud and in the state file.
  */
-describe('e2e: what the runner shows (issue 17)', function () {
+describe('e2e: what the runner shows', function () {
   this.timeout(120_000);
   let emulator: RunningEmulator;
   let client: EmulatorClient;

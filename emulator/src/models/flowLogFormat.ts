@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 
 /**
- * The documented flow-log object (shared/reference/ibm-flowlogs-api.md §3): its key layout, its JSON document (header
+ * The documented flow-log object (emulator/README.md, "Flow logs"): its key layout, its JSON document (header
  * + `flow_logs[]`), its gzip encoding and the `x-amz-meta-*` metadata that repeats the header. Pure functions only.
  */
 

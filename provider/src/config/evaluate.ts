@@ -1,5 +1,5 @@
 /**
- * Provider configuration (design.md §3 "Provider config"): CheckConfig, DiffConfig and Configure as pure functions.
+ * Provider configuration (README.md, "Configuration"): CheckConfig, DiffConfig and Configure as pure functions.
  * The only input from outside is the environment, passed in as a plain object so tests can hold it still.
  *
  * Why the provider reads the environment itself: the engine applies no env-var fallback for a default provider
