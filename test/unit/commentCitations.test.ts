@@ -69,6 +69,14 @@ export function issuesIn(comment: string): string[] {
   return [...text.matchAll(/\bissues?\s+#?\d+/gi)].map((m) => m[0].replace(/\s+/g, ' '));
 }
 
+/**
+ * Section numbers (a section sign and a number) a comment cites without the file they are in: the repository's
+ * documents number no sections, so a bare one points at a document that is not here.
+ */
+export function sectionsIn(comment: string): string[] {
+  return [...comment.matchAll(/([\w./-]*)\s*§\s*(\d+(?:\.\d+)*)/g)].filter((m) => !/\.md$/i.test(m[1])).map((m) => `§${m[2]}`);
+}
+
 /** Whether `cited`, in a comment of `file`, names a file or folder of the repository. */
 function resolves(cited: string, file: string): boolean {
   const bases = [dirname(file), ROOT];
@@ -84,11 +92,12 @@ describe('source comments cite only files in the repository', () => {
     expect(citationsIn('// https://github.com/pulumi/pulumi/blob/master/README.md')).to.deep.equal([]);
     expect(citationsIn('// the collector rules, provider/src/model/collectorRules.ts')).to.deep.equal(['provider/src/model/collectorRules.ts']);
     expect(issuesIn('// the faults of issue 16 (Issue\n * 7, item 5); https://github.com/pulumi/pulumi/issues/123')).to.deep.equal(['issue 16', 'Issue 7']);
+    expect(sectionsIn('// the key layout (reference §3.1), see §3.4; README.md §2')).to.deep.equal(['§3.1', '§3.4']);
     const comments = commentsOf('x.ts', "/** a.md */\nconst s = '// not.md';\nconst t = `/* nor.md */`; // b.md\n");
     expect(comments.map((c) => [c.line, c.text])).to.deep.equal([[1, '/** a.md */'], [3, '// b.md']]);
   });
 
-  it('every file a comment in provider/, emulator/, sdk/, scripts/, bench/ or test/ cites exists, and no comment cites an issue', () => {
+  it('every file a comment in provider/, emulator/, sdk/, scripts/, bench/ or test/ cites exists, and no comment cites an issue or a section of a document not here', () => {
     const missing: string[] = [];
     for (const file of SOURCE_DIRS.flatMap((d) => (existsSync(join(ROOT, d)) ? sourceFiles(join(ROOT, d)) : []))) {
       const name = relative(ROOT, file);
@@ -99,6 +108,7 @@ describe('source comments cite only files in the repository', () => {
           if (allowed.includes(cited) || resolves(cited, file)) continue;
           missing.push(`${name}:${c.line}: ${cited}`);
         }
+        for (const section of sectionsIn(c.text)) missing.push(`${name}:${c.line}: ${section} (a section of which file?)`);
         for (const issue of issuesIn(c.text)) missing.push(`${name}:${c.line}: ${issue} (say what it is about instead)`);
       }
     }
