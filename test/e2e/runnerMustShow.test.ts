@@ -170,6 +170,23 @@ describe('e2e: what the runner shows', function () {
       expect(after[0].id).to.not.equal(before.id);
     });
 
+    it('deleteBeforeReplace: false from the program wins over the plugin\'s answer: create first, refused, nothing changed, the fix named', async () => {
+      // step_generator.go: the resource option deleteBeforeReplace, when the program sets it, decides the order of a
+      // replacement; only when it is unset does the provider's DiffResponse.deleteBeforeReplace (true here) decide.
+      const st = stackOf(collector('a', 0, ", name: 'first'"));
+      expect((await st.run('up')).code).to.equal(0);
+      const before = await collectors();
+      writeProgram(st.dir, collector('a', 0, ", name: 'first'", 'deleteBeforeReplace: false').replace("'bucket-c'", "'bucket-e'"));
+      const up = await st.run('up');
+      expect(up.code, up.stdout).to.equal(1);
+      expect(statusOf(up, 'a')).to.equal('replace failed');
+      expect(up.stdout).to.contain(`the target already has flow log collector "first" (${before[0].id}, bucket "bucket-c", stable)`);
+      expect(up.stdout).to.contain('Set the resource option deleteBeforeReplace: true on this resource and run the update again; nothing was changed.');
+      expect(summaryOf(up)).to.deep.equal(['1 failed']);
+      expect(await collectors()).to.deep.equal(before);
+      expect(st.state().resources.map((r) => r.id)).to.deep.equal([before[0].id]);
+    });
+
     it('ignoreChanges keeps the state\'s value for the ignored property: no replace, only the other change', async () => {
       const st = stackOf(collector('a', 0));
       expect((await st.run('up')).code).to.equal(0);
