@@ -33,7 +33,7 @@ const s = (ms: number) => (ms / 1000).toFixed(1);
 
 /**
  * `ibm-flowlogs plan` over a 100,000-interface region (100 VPCs) with 10,000 planned collectors, against the emulator
- * in a process of its own: wall time next to the plan process's own CPU time (issue 15's target: wall ≤ 2× CPU), the
+ * in a process of its own: wall time next to the plan process's own CPU time (the target: wall ≤ 2× CPU), the
  * emulator's CPU, and the requests by route.
  */
 export async function planLarge(): Promise<string[]> {

@@ -2,7 +2,7 @@
  * Generates the TypeScript SDK in sdk/nodejs/ from schema.json (written and checked by scripts/generate.ts,
  * `npm run gen:sdk`).
  *
- * It follows what Pulumi's own Node generator does with the schema (see the protocol reference §3):
+ * It follows what Pulumi's own Node generator does with the schema (pulumi/pulumi pkg/codegen/nodejs):
  * `secret` → `additionalSecretOutputs` on the resource and `pulumi.secret()` on inputs; `replaceOnChanges` → the
  * `replaceOnChanges` resource option; `default` / `defaultInfo.environment` → client-side defaults; the Provider
  * JSON-stringifies non-string config. The output is deterministic: properties are sorted by name.

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The Pulumi package name (design.md §3); the plugin is `pulumi-resource-<name>`. */
+/** The Pulumi package name (schema.json's `name`); the plugin is `pulumi-resource-<name>`. */
 export const PACKAGE_NAME = 'ibmflowlogs';
 export const PLUGIN_EXECUTABLE = `pulumi-resource-${PACKAGE_NAME}`;
 /** The SDK's and the CLI's npm package names. */

@@ -8,7 +8,7 @@ import { cosClient, EmulatorClient } from '../support/emulator';
 import { listKeys, readObject } from '../support/flowLogs';
 
 /**
- * The differential test of the engines (issue 18): on the emulator's objects for random scenarios (random
+ * The differential test of the engines: on the emulator's objects for random scenarios (random
  * topologies and collectors, some suspended from the start and some suspended between windows, and on each
  * interface normal traffic, a network ACL dropping replies, a port scan or nothing), read from its COS by the
  * project's reader, the native analyzer and the DuckDB engine (as `logs --engine duckdb` runs it, on two threads)

@@ -10,7 +10,7 @@ import { EmulatorClient } from '../support/emulator';
 import { CLI, ExampleStack, type CommandResult } from '../support/runner';
 
 /**
- * Issue 16's faults, through the real processes: the runner (`ibm-flowlogs run`) as a child process, its plugin as
+ * Faults, through the real processes: the runner (`ibm-flowlogs run`) as a child process, its plugin as
  * the runner's child, the emulator over real HTTP. After a kill -9 or a Ctrl-C during `run up`, the next `run up`
  * and `run destroy` leave no collector that the state does not account for; two `run up` at once lose nothing; a
  * refresh or destroy against an endpoint that answers 404 to everything changes no state and fails loudly.
@@ -221,7 +221,7 @@ describe('e2e: the runner loses nothing on a kill, a Ctrl-C, a second run or a w
   it('a failed registration that others depend on ends the run with its error instead of waiting for them forever', async () => {
     // The SDK never resolves a dependsOn on a failed resource. The engine ends such a deployment: step_executor.go
     // cancels it on the first failed step, and the Node.js language host exits on the unhandled error
-    // (sdk/nodejs/cmd/run/run.ts); the runner ends it as well, with the failure it has.
+    // (pulumi/pulumi sdk/nodejs/cmd/run/run.ts); the runner ends it as well, with the failure it has.
     const t = await client.topology();
     writeFileSync(join(dir, 'index.ts'), [
       "import * as ibmflowlogs from '@ibmflowlogs/pulumi';",

@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_TOPOLOGY } from '../../emulator/src';
 import { cosClient, EmulatorClient, firstError, rejectionOf, useEmulator } from '../support/emulator';
 
-/** The control API (design.md §5): faults, request counters, reset, state, clock, buckets, authorizations, topology. */
+/**
+ * The control API (emulator/README.md, "Control API"): faults, request counters, reset, state, clock, buckets,
+ * authorizations, topology.
+ */
 
 const SEEDED_BUCKETS = ['bucket-c', 'bucket-e', 'bucket-instance-5'];
 

@@ -7,7 +7,7 @@ import { firstError, useEmulator, type EmulatorClient, type HttpResult } from '.
  * Flow log collectors over real HTTP against the seeded use-case-1 topology: create on every target type and
  * identity form, the service rules, PATCH, the lifecycle on the emulator's clock, and auto_delete.
  *
- * Expectations come from the seed file and IBM's documented shapes (reference §1), never from the emulator's answers;
+ * Expectations come from the seed file and IBM's documented shapes, never from the emulator's answers;
  * only topology ids (derived by the emulator from names) are looked up through the control API.
  */
 

@@ -8,7 +8,7 @@ import { EmulatorClient } from '../support/emulator';
 import { CLI } from '../support/runner';
 
 /**
- * Issue 16, `--state DIR`: a write is on disk before it is answered (kill -9 right after a 201 keeps it), one
+ * `--state DIR`: a write is on disk before it is answered (kill -9 right after a 201 keeps it), one
  * emulator per folder, state files readable by their owner only, and a damaged file refused with its name and
  * every damaged field. The emulator runs as `ibm-flowlogs emulator`, a real process, where a kill matters.
  */

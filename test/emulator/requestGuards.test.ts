@@ -9,7 +9,7 @@ import { startEmulator, type RunningEmulator } from '../../emulator/src';
 import { cosClient, EmulatorClient, rejectionOf } from '../support/emulator';
 
 /**
- * Issue 16: an emulator that only its user can steer. Every API refuses a Host that is not its own loopback
+ * An emulator that only its user can steer. Every API refuses a Host that is not its own loopback
  * address and a browser Origin not on the allowlist; bucket names are checked by COS's rules before they touch
  * storage, and no request — control API, collector create, topology, COS itself — reaches outside the emulator's
  * folder. Real HTTP throughout (node:http, to send the Host and request lines a browser or an attacker would).

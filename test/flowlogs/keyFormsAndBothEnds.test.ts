@@ -10,7 +10,7 @@ import { downloadBucket, writeScenario } from '../support/emulatorFlowLogs';
 import { hermeticEnv, runCli } from '../support/runner';
 
 /**
- * Issue 14, item 5, through the real `ibm-flowlogs logs` process on the emulator's objects: keys with URL-encoded
+ * Through the real `ibm-flowlogs logs` process on the emulator's objects: keys with URL-encoded
  * CRNs (as the emulator and IBM's sample write them) and the same keys with raw CRNs (`a/<account>` then adds a path
  * level) give equal reports, from a directory and from COS (with a VPC CRN narrowing the listing), and the report
  * says which spelling it met; a connection logged at both of its ends (the emulator's background traffic connects

@@ -18,7 +18,7 @@ import { downloadBucket, writeScenario } from '../support/emulatorFlowLogs';
 import { hermeticEnv, runCli } from '../support/runner';
 
 /**
- * The SQL engines (issue 18): the dialect module holds every difference between DuckDB's and Spark's SQL (the
+ * The SQL engines: the dialect module holds every difference between DuckDB's and Spark's SQL (the
  * analysis rendered through a marker dialect gives each engine's statements once its markers are replaced); the
  * DuckDB engine runs exactly the analysis statements; the Spark job is valid Python whose embedded statements are
  * the Spark rendering of the same SQL, reading the bucket with partition discovery and the range's partitions;

@@ -5,7 +5,7 @@ import { IbmEndpointError, IbmInvalidIdError, VpcClient } from '../../provider/s
 import { ibmConnectionOf, rejectionOf, requestCounts, useEmulator } from '../support/emulator';
 
 /**
- * A 404 means "gone" only when IBM says so (issue 16): IBM's VPC error body with `not_found` or the resource's own
+ * A 404 means "gone" only when IBM says so: IBM's VPC error body with `not_found` or the resource's own
  * `<resource>_not_found`, from a base URL that serves the VPC API. Every other 404 — a bare one, an HTML page,
  * another service's body, or IBM's body from a path that is not the VPC API — is a wrong endpoint, and the client
  * rejects with IbmEndpointError instead of answering "gone". Ids are checked before they go into a path. Each case

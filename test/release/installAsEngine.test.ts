@@ -16,7 +16,8 @@ const EXAMPLE = join(ROOT, 'examples/umbrella-and-exceptions');
  * PULUMI_HOME as `pulumi plugin install resource ibmflowlogs <version> --file <tgz>` unpacks it, the CLI installed
  * from its npm tarball into an empty prefix, and the umbrella-and-exceptions example as a program of its own in a
  * temporary folder with the SDK installed from its npm tarball. Nothing of the checkout is on PATH or on the module
- * path; the runner finds the plugin in the cache, as the engine would (sdk/go/common/workspace/plugins.go).
+ * path; the runner finds the plugin in the cache, as the engine would (pulumi/pulumi
+ * sdk/go/common/workspace/plugins.go).
  */
 describe('release: installed as the engine installs it, used outside the repository', function () {
   this.timeout(600_000);

@@ -7,7 +7,7 @@ import { EmulatorClient } from '../support/emulator';
 import { PluginProcess, requests, secret } from '../rpc/support/plugin';
 
 /**
- * Crash safety (issue 7, item 6): an unexpected error ends the plugin with a non-zero exit and a message on stderr,
+ * Crash safety: an unexpected error ends the plugin with a non-zero exit and a message on stderr,
  * never a hang; conditions that are not errors (an engine that cannot be reached, stdout closed by the engine, a
  * SIGTERM in the middle of a long Create) do not crash it.
  */

@@ -16,7 +16,7 @@ import { hermeticEnv } from '../rpc/support/fixture';
 import { PluginProcess, requests, type RpcError, secret, SECRET_SIG, SIG } from '../rpc/support/plugin';
 
 /**
- * Bad input (issue 7, item 4): fast-check over real gRPC. Check, CheckConfig and Invoke get generated structs — wrong
+ * Bad input: fast-check over real gRPC. Check, CheckConfig and Invoke get generated structs — wrong
  * types, every unknown sentinel, secrets wrapped around odd things, 10,000-character, non-ASCII and control-character
  * strings, unknown keys, nulls — and must answer with success or failures that name a property path, never crash the
  * plugin and never with gRPC INTERNAL or UNKNOWN. The flow-log reader gets corrupted objects and must report each one

@@ -9,7 +9,7 @@ import { documentOf, IFACE, keyOf, record } from '../support/flowlogDocs';
 import { hermeticEnv, runCli, type CommandResult } from '../support/runner';
 
 /**
- * Hostile objects through the real `ibm-flowlogs logs` process (issue 16, item 3): a 255 KB object that inflates to
+ * Hostile objects through the real `ibm-flowlogs logs` process: a 255 KB object that inflates to
  * 261 MB (a valid header, then `"pad":[{},{},…]`) is refused as over the per-object budget (64 MiB by default) and
  * the other objects are analyzed; a 62 KB one that inflates to 64 MB, under the budget, is analyzed as what it is (a
  * valid header, no records), its padding skipped without being built, on the fast path and on the slow one. The

@@ -11,7 +11,7 @@ import { hermeticEnv } from '../rpc/support/fixture';
 import { EmulatorClient, ibmConnectionOf } from '../support/emulator';
 
 /**
- * Secrets (issue 7, item 5), beyond the one-session gRPC sweep of test/rpc/secrets.test.ts: the emulator's own log
+ * Secrets, beyond the one-session gRPC sweep of test/rpc/secrets.test.ts: the emulator's own log
  * lines and the `ibm-flowlogs` CLI's outputs (plan, logs, emulator --help) for a session that used an API key and HMAC
  * keys hold none of them; the HTTP client never writes to the console and its errors never carry an Authorization
  * header.

@@ -94,7 +94,8 @@ describe('rpc: FlowLogCollector create, update, replace, tags, delete', () => {
     expect(st.active).to.equal(false);
     expect(st.lifecycle_state).to.equal('suspended');
     expect(st.resource_group.id).to.equal(f.ids.networkGroup);
-    // Suspended, it still wins subnet-2's interfaces (design.md §4): they are its coverage, though they get no logs.
+    // Suspended, it still wins subnet-2's interfaces (README.md, "What the provider does"): they are its coverage,
+    // though they get no logs.
     const coverage = await coverageRows(f, under('subnet', f.ids.subnet2));
     expect(coverage).to.have.length(3);
     expect(outputs).to.deep.equal(expectedOutputs(st, { target: f.ids.subnet2 }, 'subnet', f.ids.vpc, coverage, { resourceGroupName: 'network', lifecycleState: 'suspended', active: false, name: 'quiet' }));

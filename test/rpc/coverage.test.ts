@@ -6,7 +6,7 @@ import { secret, URN } from './support/plugin';
 
 const COVERAGE_FN = 'ibmflowlogs:index:getCoverage';
 const WARNING = enginePb.LogSeverity.WARNING;
-/** What every warning that depends on the suspended-collector rule (design.md §4) ends with. */
+/** What every warning that depends on the suspended-collector rule (README.md, "What the provider does") ends with. */
 const SUSPENDED_RULE =
   ' (suspended-collector rule: a suspended collector still holds its place in the precedence order, so no less specific collector takes over its interfaces; this is our reading of the service)';
 

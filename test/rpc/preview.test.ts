@@ -66,7 +66,8 @@ describe('rpc: preview', () => {
     await f.clearRequests();
     const outputs = await f.update('web', p.id, p.outputs, news.inputs, { preview: true });
     await expectNoMutation(f);
-    // Suspended, the VPC collector still wins every interface (design.md §4): the predicted coverage is unchanged.
+    // Suspended, the VPC collector still wins every interface (README.md, "What the provider does"): the predicted
+    // coverage is unchanged.
     expect(p.outputs.coverage).to.deep.equal(await coverageRows(f, () => true));
     expect(outputs).to.deep.equal({ ...p.outputs, name: 'web-two', active: false, tags: ['env:prod'], lifecycleState: UNKNOWN });
     const st = await f.collectorInState(p.id);

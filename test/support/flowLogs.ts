@@ -8,7 +8,7 @@ import { cosClient, type EmulatorClient } from './emulator';
  * `POST /_emulator/clock/advance {"seconds": 300}`, then {@link interfaceBuckets} (interface id → buckets written to).
  */
 
-/** The documented key layout (reference §3.1), one capture group per partition. */
+/** The documented key layout (emulator/README.md, "Flow logs"), one capture group per partition. */
 export const FLOW_LOG_KEY =
   /^ibm_vpc_flowlogs_v1\/account=([^/]+)\/region=([^/]+)\/vpc-id=([^/]+)\/subnet-id=([^/]+)\/endpoint-type=vnics\/instance-id=([^/]+)\/vnic-id=([^/]+)\/record-type=(ingress|egress)\/year=(\d{4})\/month=(\d{2})\/day=(\d{2})\/hour=(\d{2})\/stream-id=(\d{8}T\d{6}Z)\/(\d{8})\.gz$/;
 

@@ -1,6 +1,6 @@
 import type { FlowLogDocument, FlowLogKey, FlowLogRecord } from '../../provider/src/flowlogs';
 
-/** Hand-built flow-log documents and keys for the flowlogs tests (reference §3.3, §3.4). */
+/** Hand-built flow-log documents and keys for the flowlogs tests (emulator/README.md, "Flow logs"). */
 
 export const ACCOUNT = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 export const VPC_CRN = `crn:v1:bluemix:public:is:us-south:a/${ACCOUNT}::vpc:r006-4727d842-f94f-4a2d-824a-9bc9b02c523b`;

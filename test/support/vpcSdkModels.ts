@@ -1,6 +1,6 @@
 /**
  * The response models of IBM's VPC Node SDK (`ibm-vpc` 0.30.1, IBM/vpc-node-sdk commit bdec95a, API version
- * 2026-03-24, `dist/vpc/v1.d.ts`), one line per model as the project's models reference lists them: the required
+ * 2026-03-24, `dist/vpc/v1.d.ts`), one line per model: the required
  * fields with their types, then the names of the optional ones. That SDK is not served by the npm registry here, so
  * the table is kept verbatim and parsed; {@link checkModel} holds a response against it.
  */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { targetTypeOfCrn } from '../../provider/src/ibm/crn';
 
-/** CRN resource types → target types: only the table's own entries, never Object's properties (issue 16). */
+/** CRN resource types → target types: only the table's own entries, never Object's properties. */
 describe('targetTypeOfCrn', () => {
   const crn = (type: string) => `crn:v1:bluemix:public:is:us-south:a/7c1f0e4b2a9d48e6b3f5a0c2d9e8f716::${type}:r006-x`;
   const CASES: Array<[string, string | undefined]> = [

@@ -16,12 +16,14 @@ import { parseDocumentJson } from '../../provider/src/flowlogs/parse';
 import { documentOf, IFACE, record } from '../support/flowlogDocs';
 
 /**
- * One object's document (reference §3.3, §3.4): the validator accepts real-shaped objects and names every problem
- * with its path; the decoder turns corrupt gzip, truncated JSON and wrong types into per-object errors; the fast
- * decoder and the JSON.parse path agree on every document.
+ * One object's document (emulator/README.md, "Flow logs"): the validator accepts real-shaped objects and names every
+ * problem with its path; the decoder turns corrupt gzip, truncated JSON and wrong types into per-object errors; the
+ * fast decoder and the JSON.parse path agree on every document.
  */
 
-/** The "Real record" of reference §3.4 (its elided cumulative counters completed: the connection fits this window). */
+/**
+ * The "Real record" of IBM's documentation (its elided cumulative counters completed: the connection fits this window).
+ */
 const REAL_RECORD = {
   start_time: '2020-07-01T20:28:37Z',
   end_time: '2020-07-01T20:28:59Z',
@@ -45,7 +47,10 @@ const REAL_RECORD = {
   cumulative_bytes_from_target: 441,
   cumulative_packets_from_target: 3,
 };
-/** Its object's header, with the values §3.3 reports from real objects (lowercase state "ok", version 0.0.1). */
+/**
+ * Its object's header, with the values IBM's documentation reports from real objects (lowercase state "ok", version
+ * 0.0.1).
+ */
 const REAL_OBJECT = {
   version: '0.0.1',
   collector_crn: 'crn:v1:bluemix:public:is:us-south:a/2d1bace7b46e4815a81e52c6ffeba5cf::flow-log-collector:r006-d2e9ab48-5f2b-4c2d-9a3a-ca3e0b3f0f55',

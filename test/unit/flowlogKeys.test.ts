@@ -15,8 +15,8 @@ import {
 } from '../../provider/src/flowlogs';
 
 /**
- * Flow-log object keys (reference §3.1): the builder and parser agree with the documented layout and with each
- * other; prefix narrowing lists the longest prefixes the layout allows for a scope, and the key filter keeps
+ * Flow-log object keys (emulator/README.md, "Flow logs"): the builder and parser agree with the documented layout and
+ * with each other; prefix narrowing lists the longest prefixes the layout allows for a scope, and the key filter keeps
  * exactly the keys of the scope.
  */
 

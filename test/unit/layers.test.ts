@@ -5,7 +5,7 @@ import ts from 'typescript';
 
 /**
  * The layers of README.md's layout table, checked against every import of the code: a folder imports only what its
- * row's "may import" column allows (design.md §2: imports go one way; the emulator never imports provider/). The
+ * row's "may import" column allows (README.md, "Layout": imports go one way; the emulator never imports provider/). The
  * table is read from the README, so the two cannot drift apart.
  */
 const ROOT = resolve(__dirname, '../../..');

@@ -21,8 +21,8 @@ import { IdIndex } from '../../provider/src/precedence/idIndex';
 import { sortIds } from '../../provider/src/precedence/sortIds';
 
 /**
- * The precedence simulator (design.md §4). Table tests pin exact results on the seed's first use case
- * (emulator/topologies/use-case-1.json, written out here with readable ids); fast-check properties compare the
+ * The precedence simulator (README.md, "What the provider does"). Table tests pin exact results on the seed's first use
+ * case (emulator/topologies/use-case-1.json, written out here with readable ids); fast-check properties compare the
  * simulator with a small reference written below, over random topologies and collector sets.
  */
 

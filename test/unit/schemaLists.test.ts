@@ -12,8 +12,8 @@ import { ProcessContext } from '../../provider/src/rpc/context';
 import { EngineLog } from '../../provider/src/rpc/engineLog';
 
 /**
- * schema.json is the one source of truth for tokens, inputs, outputs and config (design.md §2). The provider's own
- * lists of them (which keys replace, which are required, which outputs derive from which input, the config keys and
+ * schema.json is the one source of truth for tokens, inputs, outputs and config (README.md, "Layout"). The provider's
+ * own lists of them (which keys replace, which are required, which outputs derive from which input, the config keys and
  * their environment variables) are checked against it here, so that an edit of one without the other fails.
  */
 const schema = JSON.parse(readFileSync(resolve(__dirname, '../../../schema.json'), 'utf8'));

@@ -6,7 +6,10 @@ import { parseTopology } from '../models/topologyFile';
 import { collectorView } from '../views/collector';
 import { policyView } from '../views/policy';
 
-/** The control API under /_emulator: a public contract (design.md §5), thin over the models like the rest. */
+/**
+ * The control API under /_emulator: a public contract (emulator/README.md, "Control API"), thin over the models like
+ * the rest.
+ */
 
 type Json = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 
 /**
- * The documented flow-log object (shared/reference/ibm-flowlogs-api.md §3): its key layout, its JSON document (header
+ * The documented flow-log object (emulator/README.md, "Flow logs"): its key layout, its JSON document (header
  * + `flow_logs[]`), its gzip encoding and the `x-amz-meta-*` metadata that repeats the header. Pure functions only.
  */
 
@@ -12,7 +12,7 @@ export const WINDOW_SECONDS = 300;
 
 export type RecordType = 'ingress' | 'egress';
 
-/** One flow log (§3.4), fields in the documented order. */
+/** One flow log (emulator/README.md, "Flow logs"), fields in the documented order. */
 export interface FlowLogRecord {
   start_time: string;
   end_time: string;
@@ -37,7 +37,7 @@ export interface FlowLogRecord {
   cumulative_packets_from_target: number;
 }
 
-/** The object's header (§3.3), every field but `flow_logs`; each is also written as `x-amz-meta-<field>`. */
+/** The object's header, every field but `flow_logs`; each is also written as `x-amz-meta-<field>`. */
 export interface FlowLogHeader {
   version: string;
   collector_crn: string;

@@ -3,8 +3,8 @@ import type { TopologyModel } from './topology';
 import type { Instance, Subnet, Vpc } from './topologyTypes';
 
 /**
- * Which collector receives an interface's flow logs (design.md §4), the emulator's own implementation of the
- * service's rule: the most specific collector on the interface's chain wins, whatever its state.
+ * Which collector receives an interface's flow logs (README.md, "What the provider does"), the emulator's own
+ * implementation of the service's rule: the most specific collector on the interface's chain wins, whatever its state.
  */
 
 /** The precedence order, most specific first. */

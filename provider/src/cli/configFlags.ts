@@ -1,6 +1,6 @@
 /**
- * The provider's configuration as command-line flags (design.md §3: every command takes them), with the same
- * environment fallbacks and defaults as the provider, since both go through config/'s resolveConfig.
+ * The provider's configuration as command-line flags (every command takes them; README.md, "Configuration"), with the
+ * same environment fallbacks and defaults as the provider, since both go through config/'s resolveConfig.
  *
  * Flags win over the environment; the environment wins over defaults. No message ever holds a secret value.
  */

@@ -1,5 +1,5 @@
 /**
- * IBM Cloud's endpoints per region (reference/ibm-flowlogs-api.md §1): which URL each client talks to by default,
+ * IBM Cloud's endpoints per region (README.md, "Configuration"): which URL each client talks to by default,
  * and how a URL given in config is normalized.
  */
 

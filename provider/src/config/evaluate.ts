@@ -1,9 +1,9 @@
 /**
- * Provider configuration (design.md §3 "Provider config"): CheckConfig, DiffConfig and Configure as pure functions.
+ * Provider configuration (README.md, "Configuration"): CheckConfig, DiffConfig and Configure as pure functions.
  * The only input from outside is the environment, passed in as a plain object so tests can hold it still.
  *
- * Why the provider reads the environment itself: the engine applies no env-var fallback for a default provider
- * (protocol §1.9). Why CheckConfig returns only what the configuration sets, and not the environment's values or the
+ * Why the provider reads the environment itself: the engine applies no env-var fallback for a default provider.
+ * Why CheckConfig returns only what the configuration sets, and not the environment's values or the
  * defaults: the engine stores that result in the stack's state, and two machines running the same program with
  * different environments (one exports IBMCLOUD_REGION=us-south, the other relies on the default; one holds an API
  * key in IBMCLOUD_API_KEY) must not see a provider diff, nor leave one person's API key in a state others read.

@@ -1,5 +1,5 @@
 /**
- * The provider's configuration keys (design.md §3 "Provider config"), their environment fallbacks and how to set
+ * The provider's configuration keys (README.md, "Configuration"), their environment fallbacks and how to set
  * them. schema.json's `config.variables` and `provider.inputProperties` describe the same keys; a unit test
  * (test/unit/schemaLists.test.ts) holds the two together.
  */

@@ -1,6 +1,7 @@
 /**
- * One flow-log object's JSON document (reference §3.3, §3.4): types, and a validator that returns the document or
- * every problem with its path (`flow_logs[3].target_port: expected an integer 0-65535, received "x"`). Never throws.
+ * One flow-log object's JSON document (emulator/README.md, "Flow logs"): types, and a validator that returns the
+ * document or every problem with its path (`flow_logs[3].target_port: expected an integer 0-65535, received "x"`).
+ * Never throws.
  */
 import { parseCrn } from '../ibm/crn';
 import { parseIpv4 } from './ipv4';

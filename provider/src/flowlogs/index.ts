@@ -1,5 +1,6 @@
 /**
- * Flow-log objects (reference §3): keys, documents, readers over COS and local files, and the analyzer.
+ * Flow-log objects (emulator/README.md, "Flow logs"): keys, documents, readers over COS and local files, and the
+ * analyzer.
  *
  *   for await (const o of readFlowLogs({ cos, bucket, scope: { since, until, vpc } })) analyzer.addObject(o);
  *   const report = analyzer.report();

@@ -1,5 +1,5 @@
 /**
- * Flow-log object keys (reference §3.1):
+ * Flow-log object keys (emulator/README.md, "Flow logs"):
  *
  *   ibm_vpc_flowlogs_v1/account=…/region=…/vpc-id=<URL-encoded CRN>/subnet-id=<URL-encoded CRN>/endpoint-type=vnics/
  *     instance-id=<URL-encoded CRN>/vnic-id=<id>/record-type=ingress|egress/year=YYYY/month=MM/day=DD/hour=HH/
@@ -21,7 +21,7 @@ export const KEY_ROOT = 'ibm_vpc_flowlogs_v1/';
 export const ENDPOINT_TYPE = 'vnics';
 
 /**
- * `record-type` values the service writes: one ingress and one egress object per interface and interval (§3.6).
+ * `record-type` values the service writes: one ingress and one egress object per interface and interval.
  * Current docs still list `all`; the parser accepts it, but prefix narrowing lists only these unless told otherwise.
  */
 export const RECORD_TYPES = ['ingress', 'egress'] as const;

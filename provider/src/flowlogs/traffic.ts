@@ -2,10 +2,10 @@
  * Traffic per address pair, counted once when both ends log it.
  *
  * When both interfaces of a connection have flow logs, IBM documents that the initiator and target fields are
- * identical on both interfaces' records (reference §3.5): the initiator's interface logs the connection with
- * direction O, the target's with direction I. Adding both would double the traffic. So each (VPC, initiator
- * address, target address) pair keeps the two ends apart, and its traffic counts once, from the end that logged
- * more flow records (the initiator's end on a tie): when both ends were logged throughout, the two hold the same
+ * identical on both interfaces' records (emulator/README.md, "Flow logs"): the initiator's interface logs the
+ * connection with direction O, the target's with direction I. Adding both would double the traffic. So each (VPC,
+ * initiator address, target address) pair keeps the two ends apart, and its traffic counts once, from the end that
+ * logged more flow records (the initiator's end on a tie): when both ends were logged throughout, the two hold the same
  * connections; when one end was logged for less of the range (a collector suspended, or created within it), the
  * other end's larger view counts. Each interface's own totals still show everything its objects hold.
  *

@@ -61,9 +61,9 @@ function validate(args: Record<string, unknown>): { vpc?: string; planned: Plann
 }
 
 /**
- * A VPC's interfaces with the collector and bucket that win for each (design.md §4), optionally with planned
- * collectors laid over the live ones: a planned collector with a live collector's name is that collector's planned
- * state; any other is a new collector.
+ * A VPC's interfaces with the collector and bucket that win for each (README.md, "What the provider does"), optionally
+ * with planned collectors laid over the live ones: a planned collector with a live collector's name is that collector's
+ * planned state; any other is a new collector.
  */
 async function getCoverage(args: Record<string, unknown>, services: FunctionServices) {
   const { vpc, planned, failures } = validate(args);

@@ -228,7 +228,7 @@ export class IbmNotFoundError extends IbmApiError {}
  * True when the error is IBM's answer that this resource does not exist: a 404 with IBM's VPC error body whose code
  * is the generic `not_found` or the resource's own `<resource>_not_found` (`flow_log_collector_not_found`,
  * `vpc_not_found`, …). A bare 404, an HTML page, another service's body or another code is not: that is what a
- * wrong endpoint answers, and taking it for "gone" would empty the state (issue 16). `resource` is the VPC API's
+ * wrong endpoint answers, and taking it for "gone" would empty the state. `resource` is the VPC API's
  * name of the kind, e.g. `flow_log_collector`.
  */
 export function isIbmNotFound(error: unknown, resource: string): boolean {

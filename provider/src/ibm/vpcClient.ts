@@ -36,7 +36,7 @@ import {
  * target a natural idempotency key.
  */
 
-/** The API version date sent as `version` (IBM's window moves; reference §1.1: pick a recent date). */
+/** The API version date sent as `version` (IBM's window moves: pick a recent date). */
 export const VPC_API_VERSION = '2025-12-16';
 
 /** Page size for collections (IBM does not publish the bounds; 100 is the common VPC API maximum). */

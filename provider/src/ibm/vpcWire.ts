@@ -44,7 +44,7 @@ const LIFECYCLE: ReadonlySet<string> = new Set(['deleting', 'failed', 'pending',
 const TARGET_TYPES: ReadonlySet<string> = new Set(['vpc', 'subnet', 'instance', 'network_interface', 'virtual_network_interface', 'instance_network_attachment']);
 
 /**
- * A target reference's type. IBM's InstanceReference carries no `resource_type` (reference §1.8): an instance is
+ * A target reference's type. IBM's InstanceReference carries no `resource_type`: an instance is
  * recognised by `::instance:` in its CRN, or else by an href ending in `/instances/<id>`.
  */
 export function targetTypeOf(t: Json): TargetType {

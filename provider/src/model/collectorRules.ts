@@ -1,5 +1,5 @@
 /**
- * IBM's rules for a flow log collector's values (reference/ibm-flowlogs-api.md), as pure functions that return every
+ * IBM's rules for a flow log collector's values, as pure functions that return every
  * problem with its property path. FlowLogCollector's Check and getCoverage's planned collectors both use them.
  */
 import { type Failure, kindOf, show } from '../shared/failures';

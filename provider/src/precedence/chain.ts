@@ -1,8 +1,8 @@
 /**
- * The precedence rule of design.md §4 written for reading: an interface's chain is the five places a collector can
- * sit for it, most specific first; the collector that receives its flow logs is the first one found walking the
- * chain. resolve.ts computes the same thing fast; the tests compare the two over random topologies, and the wording
- * (wording.ts) names collectors by their place on the chain.
+ * The precedence rule (README.md, "What the provider does") written for reading: an interface's chain is the five
+ * places a collector can sit for it, most specific first; the collector that receives its flow logs is the first one
+ * found walking the chain. resolve.ts computes the same thing fast; the tests compare the two over random topologies,
+ * and the wording (wording.ts) names collectors by their place on the chain.
  */
 import { PRECEDENCE, SUSPENDED_COLLECTOR_HOLDS_ITS_PLACE } from './rules';
 import type { CollectorSpec, Conflict, InterfaceResult, Resolution, ResolveOptions, Topology } from './types';

@@ -1,4 +1,4 @@
-/** What changes between two resolutions, interface by interface (design.md §4). */
+/** What changes between two resolutions, interface by interface (README.md, "What the provider does"). */
 import { type Compact, compactOf, outcomeObject, sameInterfaces } from './compact';
 import { sortById } from './sortIds';
 import type { InterfaceChange, InterfaceResult, Resolution, Topology } from './types';

@@ -1,6 +1,6 @@
 /**
- * The precedence simulator (design.md §4): which collector receives each interface's flow logs. Plain data in, plain
- * data out; nothing here does I/O or imports anything outside this folder.
+ * The precedence simulator (README.md, "What the provider does"): which collector receives each interface's flow logs.
+ * Plain data in, plain data out; nothing here does I/O or imports anything outside this folder.
  *
  * - rules.ts: the order and the suspended-collector rule, as constants;
  * - chain.ts: the rule written for reading (an interface's chain, walked in order), the reference for the tests;

@@ -1,5 +1,6 @@
 /**
- * The fast resolver (design.md §4): which collector receives each interface's flow logs, for a million interfaces.
+ * The fast resolver (README.md, "What the provider does"): which collector receives each interface's flow logs, for a
+ * million interfaces.
  *
  * How it stays fast: `resolve` builds one index from target id to collector (`IdIndex`, a hash table on typed
  * arrays), walks the interfaces once, and writes its answer into typed arrays (the compact form, compact.ts). The

@@ -1,5 +1,6 @@
 /**
- * The precedence simulator's data: plain values in, plain values out (design.md §4). No I/O, no Pulumi, no HTTP.
+ * The precedence simulator's data: plain values in, plain values out (README.md, "What the provider does"). No I/O, no
+ * Pulumi, no HTTP.
  */
 
 /** A VPC's network as the simulator sees it. Names are for reports only. */

@@ -9,7 +9,7 @@ import type { Outcome } from './diff';
 import { PRECEDENCE } from './rules';
 import type { CollectorSpec, InterfaceChange, Topology } from './types';
 
-/** Appended to every warning that depends on the suspended-collector rule (design.md §4). */
+/** Appended to every warning that depends on the suspended-collector rule (README.md, "What the provider does"). */
 export const SUSPENDED_RULE_NOTE =
   ' (suspended-collector rule: a suspended collector still holds its place in the precedence order, so no less specific collector takes over its interfaces; this is our reading of the service)';
 

@@ -6,7 +6,7 @@
  * outside a dry run, hoists nested secrets to the whole containing value and turns resource references into Resource
  * objects. The provider needs to see exactly which values are unknown and which are secret, wherever they sit.
  *
- * Wire facts (reference/pulumi-provider-protocol.md §1.6): special objects carry a signature under the "sig key";
+ * Wire facts (pulumi/pulumi sdk/go/common/resource/sig/sig.go): special objects carry a signature under the "sig key";
  * unknowns are strings, and the Go engine uses seven typed sentinels; `null` is allowed, `undefined` is not.
  */
 import { Struct } from 'google-protobuf/google/protobuf/struct_pb';

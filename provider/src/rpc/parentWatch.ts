@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 /**
  * Ends the plugin when the process that started it is gone. A runner or engine killed with SIGKILL cannot stop its
- * plugins, and a plugin left running keeps working on a deployment nobody records (issue 16). On Linux the parent is
+ * plugins, and a plugin left running keeps working on a deployment nobody records. On Linux the parent is
  * read from /proc (an orphan is re-parented at once); elsewhere the original parent is probed with signal 0.
  */
 export function exitWithParent(onOrphaned: () => void, intervalMs = 500): void {

@@ -41,7 +41,10 @@ function failures(list: Failure[]) {
   return list.map((f) => new provider.CheckFailure().setProperty(f.property).setReason(f.reason));
 }
 
-/** A DiffResponse with a detailed diff; `diffs` lists the top-level keys of the detailed paths (protocol §1.3). */
+/**
+ * A DiffResponse with a detailed diff; `diffs` lists the top-level keys of the detailed paths (pulumi/pulumi
+ * proto/pulumi/provider.proto, DiffResponse).
+ */
 function diffResponse(d: DiffResult, inputDiff: boolean) {
   const res = new provider.DiffResponse();
   res.setChanges(d.changes ? provider.DiffResponse.DiffChanges.DIFF_SOME : provider.DiffResponse.DiffChanges.DIFF_NONE);

@@ -24,7 +24,7 @@ function adviseFailure(f: CheckFailure, ctx: AdviceContext): CheckFailure {
       reason:
         `no IBM Cloud API key for the ${PACKAGE} provider, and this run has no --emulator. ` +
         'To run against the local emulator, start `ibm-flowlogs emulator > endpoints.json` and add --emulator endpoints.json; ' +
-        'to run against IBM Cloud, set IBMCLOUD_API_KEY (or IC_API_KEY) in the environment',
+        `to run against IBM Cloud, set IBMCLOUD_API_KEY (or IC_API_KEY) in the environment, or pass --config ${PACKAGE}:apiKey=<value> for one run (visible to other users of this machine in its process list)`,
     };
   }
   return { property: f.property, reason: adviseText(f.reason, ctx) };

@@ -121,8 +121,9 @@ function sourceFile(uri: string): string {
 /**
  * After a failed registration the SDK never resolves what depends on it (a dependsOn, an input from its outputs):
  * those registrations, the program's exports and waitForRPCs wait forever. The engine ends such a program: a failed
- * step stops the deployment and the language host exits on the first unhandled error (sdk/nodejs/cmd/run/run.ts).
- * The runner does the same once a registration has failed and nothing has been in flight for QUIET_MS.
+ * step stops the deployment and the language host exits on the first unhandled error (pulumi/pulumi
+ * sdk/nodejs/cmd/run/run.ts). The runner does the same once a registration has failed and nothing has been in flight
+ * for QUIET_MS.
  */
 class FailureWatch {
   static readonly QUIET_MS = 200;

@@ -116,9 +116,9 @@ export interface EncodableObject {
 
 /**
  * Marks outputs secret where an input they come from was secret, since with `acceptSecrets` the engine leaves this to
- * the provider (protocol §1.2). An output is derived from the input of the same name, and from the inputs listed for
- * it in `derivedFrom` (e.g. `{ vpc: ['target'] }`). Secretness is hoisted to the whole output value, as the Node SDK
- * does: a secret element of `tags` makes the whole `tags` output secret.
+ * the provider (pulumi/pulumi proto/pulumi/provider.proto, acceptSecrets). An output is derived from the input of the
+ * same name, and from the inputs listed for it in `derivedFrom` (e.g. `{ vpc: ['target'] }`). Secretness is hoisted to
+ * the whole output value, as the Node SDK does: a secret element of `tags` makes the whole `tags` output secret.
  */
 export function withSecretness(outputs: EncodableObject, secretInputs: ReadonlySet<string>, derivedFrom: Readonly<Record<string, readonly string[]>> = {}): EncodableObject {
   const out: EncodableObject = {};

@@ -1,7 +1,8 @@
 /**
  * The plan's model: for every VPC the plan touches, every interface's flow logs before and after the planned
- * collectors are laid over the live ones (design.md §4, through the precedence simulator), what changes, what stays
- * uncovered, and what conflicts. Pure: live data and planned changes in, plain data out; the renderers print it.
+ * collectors are laid over the live ones (README.md, "What the provider does", through the precedence simulator), what
+ * changes, what stays uncovered, and what conflicts. Pure: live data and planned changes in, plain data out; the
+ * renderers print it.
  *
  * Objects are built with their keys in a fixed order and lists are sorted, so `--format json` is stable.
  */
@@ -11,7 +12,9 @@ import { specOf, topologyOf } from '../../model/liveState';
 import type { CollectorSpec, InterfaceChange, Level, Resolution } from '../../precedence/types';
 import type { PlanInput, PlannedCollector, Unresolved } from './inputs';
 
-/** design.md §4's reading of a suspended collector, said by every report that depends on it. */
+/**
+ * The reading of a suspended collector (README.md, "What the provider does"), said by every report that depends on it.
+ */
 export const SUSPENDED_RULE = SUSPENDED_COLLECTOR_HOLDS_ITS_PLACE
   ? 'A suspended collector (active: false) keeps its place in the precedence order, so the interfaces it wins get no flow logs while it is suspended (our reading of the service).'
   : 'A suspended collector (active: false) gives way to the next collector in the precedence order while it is suspended (our reading of the service).';

@@ -1,7 +1,7 @@
 /**
  * `ibm-flowlogs logs --emit spark`: a self-contained PySpark job for IBM Analytics Engine serverless (Spark 3.3 or
  * later) that analyzes a bucket's flow logs where they are, for accounts past what one process reads. It lists the
- * bucket's `ibm_vpc_flowlogs_v1/` prefix with partition discovery (the key layout is Hive-style, reference §3.1),
+ * bucket's `ibm_vpc_flowlogs_v1/` prefix with partition discovery (the key layout is Hive-style),
  * prunes the hour partitions of the range, reads each object whole (Spark gunzips `.gz` itself), runs the loading
  * SQL (sql/load.ts) and the analysis SQL (sql/analysis.ts) in the Spark dialect (the statements DuckDB runs here in
  * the DuckDB dialect), and writes the result tables as one JSON object to the bucket, which `ibm-flowlogs logs

@@ -5,7 +5,7 @@
  *   raw_objects(object_key, stored_bytes, json_text)   one row per object; json_text NULL when it could not be read
  *
  * and it defines `objects` and `records` as sql/analysis.ts describes them. Its checks are those of the
- * format (reference §3.3, §3.4: types, ranges, enumerations, address and timestamp forms) and of the per-object
+ * format (types, ranges, enumerations, address and timestamp forms) and of the per-object
  * budget; an object that fails them is a failure with a coarser message than decode.ts gives, since SQL can say
  * which check failed but not which record. The scope (range, interface, VPC, instance) keeps what the native
  * reader keeps (reader.ts `documentInScope`). DuckDB runs the same statements in the tests.
@@ -30,7 +30,7 @@ const CRN = 'crn:v1:([^:]*:){7}.*';
 const STRING_RECORD_FIELDS = new Set(['start_time', 'end_time', 'connection_start_time', 'direction', 'action', 'initiator_ip', 'target_ip', 'ether_type']);
 const BOOLEAN_RECORD_FIELDS = new Set(['was_initiated', 'was_terminated']);
 
-/** The JSON shape of a document: every documented field (reference §3.3, §3.4) with its type. */
+/** The JSON shape of a document: every documented field with its type. */
 export const DOCUMENT_SHAPE: JsonShape = {
   struct: [
     ...HEADER_FIELDS.map(([name]) => [name, name === 'number_of_flow_logs' ? 'bigint' : 'string'] as const),

@@ -1,11 +1,12 @@
 /**
- * Preview's bucket pre-flight (issue 11 item 4): before a collector is planned, its storage bucket must exist, be a
- * single-region bucket in the target's region (the provider's), and an IAM authorization must let flow log
- * collectors write to it (ibm/bucketAuthorization.ts decides from the policies). A BucketAuthorization checked in the
- * same plugin process counts as one (the engine checks every resource of a deployment in one provider process), so a
- * program that declares it next to its collectors previews clean. What cannot be checked (no COS access configured,
- * an unknown bucket, an answer that is neither yes nor no) is said once per process, as a warning.
- * One HEAD and one GetBucketLocation per bucket, and one policy listing, per process and configuration.
+ * Preview's bucket pre-flight (README.md, "What preview checks about buckets"): before a collector is planned, its
+ * storage bucket must exist, be a single-region bucket in the target's region (the provider's), and an IAM
+ * authorization must let flow log collectors write to it (ibm/bucketAuthorization.ts decides from the policies). A
+ * BucketAuthorization checked in the same plugin process counts as one (the engine checks every resource of a
+ * deployment in one provider process), so a program that declares it next to its collectors previews clean. What cannot
+ * be checked (no COS access configured, an unknown bucket, an answer that is neither yes nor no) is said once per
+ * process, as a warning. One HEAD and one GetBucketLocation per bucket, and one policy listing, per process and
+ * configuration.
  */
 import { type AuthorizationPolicy, findBucketAuthorization, parseCosInstance, WRITER_ROLE_IDS, cosRoleId } from '../../ibm/bucketAuthorization';
 import type { Failure } from '../../shared/failures';

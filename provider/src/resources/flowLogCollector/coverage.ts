@@ -1,6 +1,7 @@
 /**
- * A collector's `coverage` output and the warnings about where interfaces' flow logs go (design.md §4): predicted in
- * a preview from the planned change laid over the live collectors, and settled after a create or update.
+ * A collector's `coverage` output and the warnings about where interfaces' flow logs go (README.md, "What the provider
+ * does"): predicted in a preview from the planned change laid over the live collectors, and settled after a create or
+ * update.
  */
 import type { Collector } from '../../ibm/types';
 import { targetId } from '../../model/collectorRules';

@@ -1,7 +1,7 @@
 /**
- * `ibmflowlogs:index:FlowLogCollector`: one flow log collector (design.md §3). Each operation also tells the
- * process's registry (model/managed.ts) which collector the resource manages, which is how a later Check or Create of
- * the same resource recognizes it.
+ * `ibmflowlogs:index:FlowLogCollector`: one flow log collector (docs/reference/FlowLogCollector.md). Each operation
+ * also tells the process's registry (model/managed.ts) which collector the resource manages, which is how a later Check
+ * or Create of the same resource recognizes it.
  */
 import type { ResourceType } from '../types';
 import { check } from './check';
