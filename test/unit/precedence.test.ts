@@ -78,7 +78,7 @@ function result(r: Resolution, interfaceId: string): InterfaceResult {
 
 describe('precedence simulator', () => {
   describe('the order and the suspended-collector rule', () => {
-    it('orders the levels most specific first, as design.md §4 does', () => {
+    it('orders the levels most specific first, as the service does (interface › instance › subnet › VPC)', () => {
       expect(PRECEDENCE).to.deep.equal(['interface', 'virtual_network_interface', 'instance', 'subnet', 'vpc']);
     });
 
