@@ -50,7 +50,7 @@ describe('ibm-flowlogs plan: planned collectors get the same validation as FlowL
       file,
       JSON.stringify({
         steps: [
-          step('a', { name: '9lives', target: 'r006-88cfe3ee-b8dd-477d-a236-8c50e87c555f', storageBucket: 'b', tags: ['ok', 'bad,tag'], resourceGroup: 'default' }),
+          step('a', { name: '9lives', target: 'r006-88cfe3ee-b8dd-477d-a236-8c50e87c555f', storageBucket: 'b', tags: ['ok', 'bad,tag'], resourceGroup: ' ' }),
           step('b', { name: PULUMI_UNKNOWN, target: PULUMI_UNKNOWN, storageBucket: 'bucket-c' }),
         ],
       }),
@@ -60,7 +60,7 @@ describe('ibm-flowlogs plan: planned collectors get the same validation as FlowL
     expect(r.stderr).to.equal(
       `ibm-flowlogs plan: ${file} has collector steps that cannot be planned (4 problems):\n` +
         `  - steps[0].newState.inputs.name: "9lives" ${NAME_RULE}\n` +
-        '  - steps[0].newState.inputs.resourceGroup: must be a resource group id (32 hexadecimal characters), received "default"\n' +
+        '  - steps[0].newState.inputs.resourceGroup: must be a resource group id (32 lowercase hexadecimal characters) or name, received " "\n' +
         '  - steps[0].newState.inputs.tags[1]: "bad,tag" is not a valid tag: 1-128 letters, digits, spaces and ":_.-"\n' +
         `  - steps[0].newState.inputs.storageBucket: "b" ${BUCKET_RULE}\n`,
     );

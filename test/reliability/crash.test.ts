@@ -96,7 +96,7 @@ describe('reliability: crash safety', function () {
       const e = emulator.endpoints;
       const plugin = await PluginProcess.launch(undefined, hermeticEnv());
       started.push(plugin.child);
-      const checked = await plugin.call('checkConfig', requests.checkConfig({ apiKey: secret(e.apiKey), vpcEndpoint: e.vpcEndpoint, iamEndpoint: e.iamEndpoint, taggingEndpoint: e.taggingEndpoint }));
+      const checked = await plugin.call('checkConfig', requests.checkConfig({ apiKey: secret(e.apiKey), vpcEndpoint: e.vpcEndpoint, iamEndpoint: e.iamEndpoint, taggingEndpoint: e.taggingEndpoint, resourceManagerEndpoint: e.resourceManagerEndpoint }));
       await plugin.call('configure', requests.configure(checked.getInputs().toJavaScript()));
       const subnet = emulator.state.topology.data.subnets[0].id;
       const inputs = (await plugin.call('check', requests.check('long', { target: subnet, storageBucket: 'bucket-c' }))).getInputs().toJavaScript();

@@ -123,7 +123,7 @@ describe('reliability: bad input never crashes the plugin', function () {
     emulator = new EmulatorClient(await startEmulator({ pendingSeconds: 0, deletingSeconds: 0, log: () => undefined }));
     plugin = await PluginProcess.launch(undefined, hermeticEnv());
     const e = emulator.endpoints;
-    const checked = await plugin.call('checkConfig', requests.checkConfig({ apiKey: secret(e.apiKey), vpcEndpoint: e.vpcEndpoint, iamEndpoint: e.iamEndpoint, taggingEndpoint: e.taggingEndpoint }));
+    const checked = await plugin.call('checkConfig', requests.checkConfig({ apiKey: secret(e.apiKey), vpcEndpoint: e.vpcEndpoint, iamEndpoint: e.iamEndpoint, taggingEndpoint: e.taggingEndpoint, resourceManagerEndpoint: e.resourceManagerEndpoint }));
     await plugin.call('configure', requests.configure(checked.getInputs().toJavaScript()));
   });
 

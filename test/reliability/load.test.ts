@@ -65,7 +65,7 @@ describe('reliability: load — 300 collectors, 60 concurrent creates, rate-limi
     const plugin = await PluginProcess.launch(undefined, hermeticEnv());
     try {
       const e = running.endpoints;
-      const checked = await plugin.call('checkConfig', requests.checkConfig({ apiKey: secret(e.apiKey), vpcEndpoint: e.vpcEndpoint, iamEndpoint: e.iamEndpoint, taggingEndpoint: e.taggingEndpoint }));
+      const checked = await plugin.call('checkConfig', requests.checkConfig({ apiKey: secret(e.apiKey), vpcEndpoint: e.vpcEndpoint, iamEndpoint: e.iamEndpoint, taggingEndpoint: e.taggingEndpoint, resourceManagerEndpoint: e.resourceManagerEndpoint }));
       await plugin.call('configure', requests.configure(checked.getInputs().toJavaScript()));
       const topology = (await emulator.control('GET', '/state')).body.topology;
       const targets: string[] = topology.instances.map((i: any) => i.id);

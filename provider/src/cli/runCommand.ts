@@ -47,6 +47,8 @@ export function emulatorOverrides(file: string): WireObject {
     const value = endpoints[key];
     if (typeof value === 'string') overrides[key] = isSecretKey(key) ? { [SIG_KEY]: SECRET_SIG, value } : value;
   }
+  // The emulator has one COS instance, every bucket's: with it, preview checks the buckets' authorization too.
+  if (overrides.cosInstance === undefined && typeof endpoints.cosInstanceId === 'string') overrides.cosInstance = endpoints.cosInstanceId;
   return overrides;
 }
 
