@@ -13,9 +13,10 @@ import { cpuOf, startAndReadLine, stop } from './support/processes';
  * Flow-log analysis, each run a process of its own (for a clean peak RSS), measured side by side in one run:
  * - the engines: the native analyzer and the DuckDB engine (objects decoded on worker threads, analyzed by the SQL)
  *   on the same local .gz files at 1× and 10× the input, on one core and on both, each giving the same report;
- * - COS: the same objects from the emulator's COS (ibm-cos-sdk over keep-alive connections, at a few concurrencies,
- *   and without keep-alive as before; the emulator's GETs by its fast path and by s3rver alone) and from a local
- *   directory, with the reader's and the emulator's CPU per object;
+ * - COS (flowlogsCos, a benchmark of its own): the same objects from the emulator's COS (ibm-cos-sdk over keep-alive
+ *   connections, at a few concurrencies, with GETs on the reader's thread or on fetch workers, and without keep-alive
+ *   as before; the emulator's GETs by its fast path and by s3rver alone) and from a local directory, with the
+ *   reader's and the emulator's CPU per object;
  * - hostile objects: `ibm-flowlogs logs` on a 255 KB object that inflates to 261 MB and a 62 KB one to 64 MB.
  * Every figure is min / median / max of RUNS runs.
  */
@@ -119,12 +120,17 @@ async function cos(lines: string[], set: DataSet): Promise<void> {
   const direct = await cosWithObjects(set, 'direct');
   const s3rver = await cosWithObjects(set, 's3rver');
   try {
-    const reader = (emulator: typeof direct, concurrency: number, keepAlive = true): string[] => ['cos', 'native', '1', emulator.endpoint, 'bucket-c', String(concurrency), keepAlive ? 'keep-alive' : 'close'];
+    const reader = (emulator: typeof direct, concurrency: number, keepAlive = true, workers?: number): string[] => [
+      ...['cos', 'native', '1', emulator.endpoint, 'bucket-c', String(concurrency), keepAlive ? 'keep-alive' : 'close'],
+      ...(workers !== undefined ? [String(workers)] : []),
+    ];
     const cases: Array<Case & { emulator?: typeof direct }> = [
       { label: 'local directory', args: ['dir', 'native', '1', set.dir] },
       { label: 'COS, s3rver alone, 32 at once', args: reader(s3rver, 32), emulator: s3rver },
-      { label: 'COS, no keep-alive, 8 at once', args: reader(direct, 8, false), emulator: direct },
+      { label: 'COS, no keep-alive, 8 at once', args: reader(direct, 8, false, 0), emulator: direct },
+      // The reader's default (DEFAULT_FETCH_WORKERS), then GETs on its own thread and on 1 and 2 worker threads.
       ...[1, 8, 16, 32].map((c) => ({ label: `COS, keep-alive, ${c} at once`, args: reader(direct, c), emulator: direct })),
+      ...[0, 1, 2].map((w) => ({ label: `COS, 32 at once, ${w} fetch workers`, args: reader(direct, 32, true, w), emulator: direct })),
     ];
     // Interleaved rounds as measure() runs them, with each run's emulator CPU (the reader's own is in its Result).
     const results = new Map<string, Array<Result & { emulatorMs: number }>>(cases.map((c) => [c.label, []]));
@@ -202,7 +208,14 @@ export async function flowlogs(): Promise<string[]> {
       `${generated > 0 ? `generated in ${generated.toFixed(0)} s` : 'reused'} under ${root}): 1× = ${describe(sets[0])}; 10× = ${describe(sets[1])}`,
   );
   await engines(lines, sets, canPin());
-  await cos(lines, sets[0]);
   await hostile(lines, root);
+  return lines;
+}
+
+/** COS vs a local directory alone (`npm run bench -- COS`): the 1× data set. */
+export async function flowlogsCos(): Promise<string[]> {
+  const lines: string[] = [];
+  const set = await flowLogDataSet(join(tmpdir(), 'ibmflowlogs-bench'), SMALL, SEED);
+  await cos(lines, set);
   return lines;
 }

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { Agent } from 'node:http';
 import { analyze, type LogsEngine } from '../../provider/src/cli/logs/engines';
-import { createCosClient, readFlowLogs, readLocalFlowLogs, type FlowLogObject, type ReadOptions } from '../../provider/src/flowlogs';
+import { createCosClient, DEFAULT_FETCH_WORKERS, readFlowLogs, readLocalFlowLogs, type FlowLogObject, type ReadOptions } from '../../provider/src/flowlogs';
 
 /**
  * One measured run in a process of its own (so that its peak RSS is its own), as `ibm-flowlogs logs` runs it:
  *
  *   node flowlogsChild.js dir ENGINE THREADS DIR
- *   node flowlogsChild.js cos ENGINE THREADS ENDPOINT BUCKET CONCURRENCY KEEPALIVE   (HMAC keys in the environment)
+ *   node flowlogsChild.js cos ENGINE THREADS ENDPOINT BUCKET CONCURRENCY KEEPALIVE [FETCH_WORKERS]   (HMAC keys in the environment)
  *
  * reads every object (from a directory, or from COS through ibm-cos-sdk) and analyzes it with the engine (`native`
- * or `duckdb` on THREADS threads). Prints one JSON line: objects, records, wall and CPU ms from the start of the read
+ * or `duckdb` on THREADS threads); FETCH_WORKERS: GETs on that many worker threads (ReadOptions.fetchWorkers; 0: on the
+ * reader's thread), else the reader's default. Prints one JSON line: objects, records, wall and CPU ms from the start of the read
  * to the finished report (process start-up and module loading excluded), peak RSS, the TCP connections opened, and
  * a digest of the report's JSON (equal digests: equal reports).
  */
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
     const [dir] = rest;
     read = (extra) => readLocalFlowLogs({ dir, ...extra });
   } else {
-    const [endpoint, bucket, concurrency, keepAlive] = rest;
+    const [endpoint, bucket, concurrency, keepAlive, fetchWorkers] = rest;
     const cos = createCosClient({ endpoint, accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY!, maxSockets: Number(concurrency) });
     const agent = (cos.config.httpOptions as { agent: Agent & { keepAlive: boolean } }).agent;
     if (keepAlive !== 'keep-alive') (agent as unknown as { keepAlive: boolean }).keepAlive = false;
@@ -57,7 +58,10 @@ async function main(): Promise<void> {
       return create(...a);
     };
     connections = () => opened;
-    read = (extra) => readFlowLogs({ cos, bucket, concurrency: Number(concurrency), ...extra });
+    const workers = fetchWorkers !== undefined ? { fetchWorkers: Number(fetchWorkers) } : {};
+    read = (extra) => readFlowLogs({ cos, bucket, concurrency: Number(concurrency), ...workers, ...extra });
+    // Workers' GETs go through agents of their own: only this thread's connections are counted.
+    if ((workers.fetchWorkers ?? DEFAULT_FETCH_WORKERS) > 0) connections = undefined;
   }
   let objects = 0;
   let failed = 0;

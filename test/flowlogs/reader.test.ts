@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import {
   buildKey,
+  DEFAULT_FETCH_WORKERS,
   FlowLogAnalyzer,
   FlowLogReadError,
   formatProblem,
@@ -21,6 +22,8 @@ import {
   type ReadOptions,
   type ReadProgress,
 } from '../../provider/src/flowlogs';
+import { cosConfigOf, createCosClient } from '../../provider/src/ibm/cos';
+import { CosFetchPool, getWhole } from '../../provider/src/flowlogs/cosFetchPool';
 import { cosClient, rejectionOf, useEmulator } from '../support/emulator';
 import { ACCOUNT, documentOf, IFACE, keyOf, record, VPC_CRN, type Iface } from '../support/flowlogDocs';
 
@@ -220,6 +223,54 @@ describe('flow-log reader over the emulator COS', () => {
     expect(items).to.have.length(1);
     expect([items[0].key, items[0].errorKind]).to.deep.equal([`${KEY_ROOT}README.txt`, 'key']);
     expect(items[0].problems![0].reason).to.equal(`key "${KEY_ROOT}README.txt" is not a flow-log object key: expected 14 segments after ${KEY_ROOT}, found 1`);
+  });
+
+  it('gives the same objects and report from COS, GETs on fetch workers or not, as from a local copy of the objects', async () => {
+    const seeded = await seed(cos);
+    const dir = mkdtempSync(join(tmpdir(), 'reader-copy-'));
+    try {
+      for (const key of [...seeded.valid, seeded.corrupt, seeded.truncated, seeded.wrongType]) {
+        const body = (await cos.getObject({ Bucket: BUCKET, Key: key }).promise()).Body as Buffer;
+        mkdirSync(dirname(join(dir, key)), { recursive: true });
+        writeFileSync(join(dir, key), body);
+      }
+      const { cosEndpoint, cosAccessKeyId, cosSecretAccessKey } = emu().endpoints;
+      const made = createCosClient({ endpoint: cosEndpoint, accessKeyId: cosAccessKeyId, secretAccessKey: cosSecretAccessKey });
+      const reportOf = (items: FlowLogObject[]) => {
+        const analyzer = new FlowLogAnalyzer({});
+        for (const o of items) analyzer.addObject(o);
+        return JSON.stringify(analyzer.report());
+      };
+      const summary = (items: FlowLogObject[]) => items.map((o) => [o.key, o.size, o.errorKind ?? 'ok', o.document?.flow_logs.length ?? 0]);
+      const local: FlowLogObject[] = [];
+      for await (const o of readLocalFlowLogs({ dir })) local.push(o);
+      expect(DEFAULT_FETCH_WORKERS).to.be.greaterThan(0);
+      for (const fetchWorkers of [undefined, 0, 2]) {
+        const { items } = await readAll({ cos: made, bucket: BUCKET, ...(fetchWorkers !== undefined ? { fetchWorkers } : {}) });
+        expect(summary(items), `fetchWorkers ${fetchWorkers}`).to.deep.equal(summary(local));
+        expect(reportOf(items), `fetchWorkers ${fetchWorkers}`).to.equal(reportOf(local));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a GET of the fetch workers stops at its byte limit, and a failed GET is a per-object read error', async () => {
+    const key = buildKey(keyOf(DB, 'ingress', HOURS[0], 1));
+    await put(cos, key, Buffer.alloc(200_000, 7));
+    const { cosEndpoint, cosAccessKeyId, cosSecretAccessKey } = emu().endpoints;
+    const made = createCosClient({ endpoint: cosEndpoint, accessKeyId: cosAccessKeyId, secretAccessKey: cosSecretAccessKey, maxRetries: 0 });
+    expect(await getWhole(made, BUCKET, key, 1000)).to.equal(undefined);
+    expect((await getWhole(made, BUCKET, key, 200_000))!.length).to.equal(200_000);
+    const pool = new CosFetchPool(cosConfigOf(made)!, BUCKET, 1);
+    try {
+      expect(await pool.get(key, 1000)).to.equal(undefined);
+      expect((await pool.get(key, 200_000))!.equals(Buffer.alloc(200_000, 7))).to.equal(true);
+      const error = (await rejectionOf(pool.get(`${key}.missing`, 1000))) as Error & { code?: string; statusCode?: number };
+      expect([error.code, error.statusCode]).to.deep.equal(['NoSuchKey', 404]);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('ends with a FlowLogReadError when the bucket cannot be listed', async () => {

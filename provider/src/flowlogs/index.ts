@@ -31,7 +31,7 @@ export type { FlowLogDocument, FlowLogHeader, FlowLogRecord, Problem, DocumentVa
 export { decodeObject, decodeJson, DEFAULT_LIMITS, DEFAULT_MAX_JSON_BYTES } from './decode';
 export type { DecodeResult, ObjectErrorKind, ObjectLimits } from './decode';
 export { PackedDocument } from './packed';
-export { readFlowLogs, readLocalFlowLogs, readObjects, cosStore, localStore, documentInScope, FlowLogReadError } from './reader';
+export { readFlowLogs, readLocalFlowLogs, readObjects, cosStore, DEFAULT_FETCH_WORKERS, localStore, documentInScope, FlowLogReadError } from './reader';
 export type { FlowLogObject, ListedObject, ListPage, ObjectStore, ReadOptions, ReadProgress } from './reader';
 export { FlowLogAnalyzer } from './analyzer';
 export type { AnalyzerOptions, ObjectMeta } from './analyzer';

@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import type { CosClient, CosConfig } from '../ibm/cos';
 import { idOfCrn, isCrn } from '../ibm/crn';
 import type { ObjectMeta } from './analyzer';
+import { collect, CosFetchPool, getWhole, GET_ONLY } from './cosFetchPool';
 import { decodeObject, DEFAULT_LIMITS, tooLarge, type DecodeResult, type ObjectErrorKind, type ObjectLimits } from './decode';
 import type { FlowLogDocument, Problem } from './document';
 import {
@@ -53,10 +54,12 @@ export interface ObjectStore {
   /** Names the source in messages (`bucket flowlogs`, `directory /tmp/x`). */
   readonly name: string;
   list(prefix: string, options: { delimiter?: string; continuationToken?: string; maxKeys?: number }): Promise<ListPage>;
-  /** The stored (gzip) bytes: a stream, or the whole object. */
-  get(key: string): Promise<Readable | Buffer>;
+  /** The stored (gzip) bytes: a stream, or the whole object; undefined when over `max` bytes. */
+  get(key: string, max?: number): Promise<Readable | Buffer | undefined>;
   /** Objects worth fetching at once from this store. */
   readonly concurrency?: number;
+  /** Called once the read is over (worker threads ended). */
+  close?(): Promise<void>;
 }
 
 export interface ReadProgress {
@@ -101,6 +104,11 @@ export interface ReadOptions {
   keyLayout?: 'required' | 'optional';
   onProgress?: (progress: ReadProgress) => void;
   signal?: AbortSignal;
+  /**
+   * COS only: worker threads that GET the objects, each with its own client (cosFetchPool.ts), for a client made by
+   * createCosClient or a config; 0 GETs on this thread. @default DEFAULT_FETCH_WORKERS
+   */
+  fetchWorkers?: number;
 }
 
 /** A listing failed: the read cannot go on. */
@@ -120,17 +128,31 @@ export class FlowLogReadError extends Error {
 // ---------------------------------------------------------------------------------------------------------------
 // Stores
 
+/** GETs on worker threads by default (ReadOptions.fetchWorkers): see the COS benchmark (bench/flowlogs.ts). */
+export const DEFAULT_FETCH_WORKERS = 1;
+
 /** A bucket through ibm-cos-sdk. */
-export function cosStore(cos: CosClient | CosConfig, bucket: string): ObjectStore {
+export function cosStore(cos: CosClient | CosConfig, bucket: string, options: { fetchWorkers?: number } = {}): ObjectStore {
   // Loaded here, not at import: ibm-cos-sdk takes a while to load, and local reads do not need it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { cosClientOf } = require('../ibm/cos') as typeof import('../ibm/cos');
+  const { cosClientOf, cosConfigOf, createCosClient } = require('../ibm/cos') as typeof import('../ibm/cos');
   const client = cosClientOf(cos);
+  const config = cosConfigOf(client);
+  const workers = options.fetchWorkers ?? DEFAULT_FETCH_WORKERS;
+  // GETs by a client of the same config and connections, with the SDK's per-request work it does not need off (or
+  // by the client as given).
+  const getter = config ? createCosClient(config, { ...GET_ONLY, httpOptions: client.config.httpOptions }) : undefined;
+  let pool: CosFetchPool | undefined;
+  /** Started by the first listing (the workers load the SDK meanwhile), ended by close(). */
+  const start = () => {
+    if (config && workers > 0) pool ??= new CosFetchPool(config, bucket, workers);
+  };
   return {
     name: `bucket ${bucket}`,
     // Over kept-alive connections, more requests in flight keep both ends busy (see the COS benchmark).
     concurrency: 32,
     async list(prefix, { delimiter, continuationToken, maxKeys }) {
+      start();
       let page;
       try {
         page = await client
@@ -157,8 +179,15 @@ export function cosStore(cos: CosClient | CosConfig, bucket: string): ObjectStor
         ...(page.IsTruncated && page.NextContinuationToken ? { nextToken: page.NextContinuationToken } : {}),
       };
     },
-    async get(key) {
-      return client.getObject({ Bucket: bucket, Key: key }).createReadStream();
+    async get(key, max) {
+      start();
+      if (pool) return pool.get(key, max ?? Infinity);
+      return getter ? getWhole(getter, bucket, key, max ?? Infinity) : client.getObject({ Bucket: bucket, Key: key }).createReadStream();
+    },
+    async close() {
+      const p = pool;
+      pool = undefined;
+      await p?.close();
     },
   };
 }
@@ -311,23 +340,6 @@ const failure = (o: ListedObject, kind: ObjectErrorKind, problems: Problem[], ex
   problems,
 });
 
-/** Reads a stream whole, refusing more than `max` bytes (undefined then). */
-function collect(source: Readable, max: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    source.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        source.destroy();
-        resolve(undefined);
-      } else chunks.push(chunk);
-    });
-    source.on('error', reject);
-    source.on('end', () => resolve(Buffer.concat(chunks, size)));
-  });
-}
-
 /** How far a stored (gzip) object may exceed its decompressed budget: gzip of incompressible bytes grows a little. */
 const storedLimitOf = (limits: ObjectLimits) => limits.maxJsonBytes + (limits.maxJsonBytes >> 6) + 1024;
 
@@ -342,10 +354,10 @@ async function fetchObject(store: ObjectStore, listed: ListedObject, meta: Parti
     result = tooLarge('bytes', limits);
   } else {
     try {
-      const body = await store.get(listed.key);
+      const body = await store.get(listed.key, storedLimitOf(limits));
       // A stream is read whole first: objects are small (about 100 KB decompressed), and one gunzip of the whole
       // object, sized from its trailer, costs a fraction of a streamed one's many 16 KB chunks.
-      const gz = Buffer.isBuffer(body) ? body : await collect(body, storedLimitOf(limits));
+      const gz = body === undefined || Buffer.isBuffer(body) ? body : await collect(body, storedLimitOf(limits));
       if (gz && listed.size !== gz.length) listed = { ...listed, size: gz.length };
       result = !gz || gz.length > storedLimitOf(limits) ? tooLarge('bytes', limits) : decoder ? await decoder(gz, limits) : decodeObject(gz, limits);
     } catch (error) {
@@ -456,12 +468,13 @@ export async function* readObjects(store: ObjectStore, options: ReadOptions = {}
     }
   } finally {
     if (!listingDone) await listing.return?.(undefined);
+    await store.close?.();
   }
 }
 
 /** Flow-log objects of a COS bucket, narrowed to the scope; see `ReadOptions`. */
 export function readFlowLogs(options: ReadOptions & { cos: CosClient | CosConfig; bucket: string }): AsyncGenerator<FlowLogObject> {
-  return readObjects(cosStore(options.cos, options.bucket), options);
+  return readObjects(cosStore(options.cos, options.bucket, options), options);
 }
 
 /** Flow-log objects under a local directory (a copy of a bucket, or any `.gz` files with `keyLayout: 'optional'`). */

@@ -50,7 +50,25 @@ function keepAliveAgent(endpoint: string, maxSockets: number): http.Agent {
   return endpoint.startsWith('http:') ? new http.Agent(options) : new https.Agent(options);
 }
 
-export function createCosClient(config: CosConfig): CosClient {
+/** The config each client of createCosClient was made from: readers build clients like it on worker threads. */
+const configs = new WeakMap<CosClient, CosConfig>();
+
+/** The config a client was made from by createCosClient; undefined for a client made otherwise. */
+export function cosConfigOf(client: CosClient): CosConfig | undefined {
+  return configs.get(client);
+}
+
+/**
+ * A client for the config. `sdk`: ibm-cos-sdk options over this module's (a reader's GET-only clients turn off the
+ * per-request work they do not need: cosFetchWorker.ts).
+ */
+export function createCosClient(config: CosConfig, sdk: COS.S3.ClientConfiguration = {}): CosClient {
+  const client = newCosClient(config, sdk);
+  configs.set(client, { ...config });
+  return client;
+}
+
+function newCosClient(config: CosConfig, sdk: COS.S3.ClientConfiguration): CosClient {
   if (Boolean(config.accessKeyId) !== Boolean(config.secretAccessKey)) {
     throw new TypeError(`COS HMAC keys come in pairs: ${config.accessKeyId ? 'an access key id was given without its secret access key' : 'a secret access key was given without its access key id'}; give both, or neither to use the API key`);
   }
@@ -60,6 +78,7 @@ export function createCosClient(config: CosConfig): CosClient {
     s3ForcePathStyle: true,
     maxRetries: config.maxRetries ?? 3,
     httpOptions: { agent: keepAliveAgent(config.endpoint, config.maxSockets ?? 64) },
+    ...sdk,
   };
   const mode = cosAuthMode(config);
   if (mode === 'hmac') return new COS.S3({ ...common, accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey, signatureVersion: 'v4' });
