@@ -117,9 +117,11 @@ async function main(): Promise<void> {
     heading(7, 'Read the flow logs: ibm-flowlogs logs finds the dropped replies and the port scan');
     const env = { ...process.env, AWS_ACCESS_KEY_ID: e.cosAccessKeyId, AWS_SECRET_ACCESS_KEY: e.cosSecretAccessKey };
     const findings: string[] = [];
+    // A line that can be pasted as it is: the keys come from endpoints.json, so none is printed.
+    const fromEndpoints = (key: string) => `"$(node -p "require('./endpoints.json').${key}")"`;
+    say(`$ export AWS_ACCESS_KEY_ID=${fromEndpoints('cosAccessKeyId')} AWS_SECRET_ACCESS_KEY=${fromEndpoints('cosSecretAccessKey')}`);
     for (const bucket of ['bucket-c', 'bucket-e']) {
       const args = ['logs', '--bucket', bucket, '--cos-endpoint', e.cosEndpoint];
-      say('$ export AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=…   # the emulator\'s HMAC keys, from endpoints.json');
       findings.push(await cli(args, env, args));
     }
     if (!/rejected outbound on interface/.test(findings[0])) throw new Error('the logs of bucket-c did not show the dropped replies');

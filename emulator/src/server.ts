@@ -83,7 +83,14 @@ export const DEFAULT_TOPOLOGY = resolve(__dirname, '../../../emulator/topologies
 export function loadTopology(source: unknown): Topology {
   let raw = source;
   if (typeof source === 'string') {
-    const text = readFileSync(source, 'utf8');
+    let text: string;
+    try {
+      text = readFileSync(source, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : (error as Error).message;
+      throw new Error(`topology ${resolve(source)}: ${why}; give a topology JSON file, e.g. ${DEFAULT_TOPOLOGY} (the default), or leave out --topology`);
+    }
     try {
       raw = JSON.parse(text);
     } catch (error) {
