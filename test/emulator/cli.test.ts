@@ -176,7 +176,7 @@ describe('ibm-flowlogs CLI', () => {
     ]);
   });
 
-  it('emulator --topology with a file that is not JSON, or missing, exits 2 naming the file', async () => {
+  it('emulator --topology with a file that is not JSON, or missing, exits 2 naming the file and what to give instead', async () => {
     const file = join(tempDir(), 'truncated.json');
     writeFileSync(file, '{"vpcs": [');
     const r = run(['emulator', '--topology', file]);
@@ -186,8 +186,14 @@ describe('ibm-flowlogs CLI', () => {
     const missing = join(tempDir(), 'nope.json');
     const m = run(['emulator', '--topology', missing]);
     expect((await m.exited).code).to.equal(2);
-    expect(m.stderr()).to.contain(missing);
-    expect(m.stderr()).to.contain('ENOENT');
+    expect(m.stderr()).to.contain(`topology ${missing}: no such file; give a topology JSON file, e.g. `);
+    expect(m.stderr()).to.contain('emulator/topologies/use-case-1.json (the default), or leave out --topology');
+    expect(m.stderr()).not.to.match(/ENOENT|at .*\.js:\d+/);
+
+    const dir = tempDir();
+    const d = run(['emulator', '--topology', dir]);
+    expect((await d.exited).code).to.equal(2);
+    expect(d.stderr()).to.contain(`topology ${dir}: a directory, not a file; give a topology JSON file`);
   });
 
   it('exits 2 on an unknown command or option, and prints help on --help', async () => {
