@@ -76,6 +76,16 @@ describe('rpc: resourceGroup by name, targets by name', () => {
     expect(Object.keys(counts).filter((r) => r.includes('/v2/resource_groups'))).to.deep.equal([]);
   });
 
+  it('asks Resource Manager once per group name in a deployment, however many collectors name it', async () => {
+    const f = fx();
+    await f.clearRequests();
+    const targets = [f.ids.subnet1, f.ids.subnet2, f.ids.vpc];
+    const checked = await Promise.all(targets.map((target, i) => f.check(`rg-${i}`, { target, storageBucket: 'bucket-c', resourceGroup: 'network' })));
+    expect(checked.map((c) => [c.failures, c.inputs.resourceGroup])).to.deep.equal(targets.map(() => [[], f.ids.networkGroup]));
+    const counts = await f.requestCounts();
+    expect(Object.entries(counts).filter(([r]) => r.includes('/v2/resource_groups')).map(([, n]) => n)).to.deep.equal([1]);
+  });
+
   it('fails an unknown group name on resourceGroup with the value, the groups that exist and what to do; nothing is created', async () => {
     const f = fx();
     await f.clearRequests();

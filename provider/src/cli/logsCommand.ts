@@ -4,22 +4,15 @@ import { parseArgs } from 'node:util';
 import { createCosClient, DEFAULT_LIMITS, FlowLogReadError, readFlowLogs, readLocalFlowLogs, type FlowLogReport, type ObjectLimits, type ReadProgress, type ReportOptions } from '../flowlogs';
 import type { Env, ProviderConfig } from '../config';
 import { isVpcRegion, VPC_REGIONS } from '../config/endpoints';
-import { configFromFlags, UsageError } from './configFlags';
+import { CONFIG_FLAG_OPTIONS, configFromFlags, UsageError } from './configFlags';
 import type { LogNames } from './logs/names';
 import { analyze, LOGS_ENGINES, type LogsEngine } from './logs/engines';
 import { LOGS_FORMATS, renderLogs, type LogsFormat } from './logs/render';
 import { readReportFile } from './logs/reportFile';
 
-/** The connection flags `logs` reads (a subset of configFlags.ts's: no tagging, private endpoints or COS instance). */
-export const LOGS_CONNECTION_OPTIONS = {
-  region: { type: 'string' },
-  'api-key': { type: 'string' },
-  'vpc-endpoint': { type: 'string' },
-  'iam-endpoint': { type: 'string' },
-  'cos-endpoint': { type: 'string' },
-  'cos-access-key-id': { type: 'string' },
-  'cos-secret-access-key': { type: 'string' },
-} as const;
+/** The connection flags `logs` reads: configFlags.ts's, without tagging, private endpoints or the COS instance. */
+const LOGS_CONNECTION_FLAGS = ['region', 'api-key', 'vpc-endpoint', 'iam-endpoint', 'cos-endpoint', 'cos-access-key-id', 'cos-secret-access-key'] as const;
+export const LOGS_CONNECTION_OPTIONS = Object.fromEntries(LOGS_CONNECTION_FLAGS.map((f) => [f, CONFIG_FLAG_OPTIONS[f]])) as Pick<typeof CONFIG_FLAG_OPTIONS, (typeof LOGS_CONNECTION_FLAGS)[number]>;
 
 const LOGS_CONNECTION_HELP = `Connection (each flag falls back to the same environment variables as the provider's config):
   --cos-endpoint URL         Cloud Object Storage endpoint of the bucket's region (needed with --bucket)

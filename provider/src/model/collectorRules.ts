@@ -129,7 +129,8 @@ export function sameTags(a: unknown, b: unknown): boolean {
   return norm(a) === norm(b);
 }
 
-const TARGET_WORDS: Record<string, string> = {
+/** Each target type in words. */
+export const TARGET_WORDS: Record<string, string> = {
   vpc: 'VPC',
   subnet: 'subnet',
   instance: 'instance',

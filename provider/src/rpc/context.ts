@@ -23,7 +23,19 @@ export function connect(config: ProviderConfig): Configured {
   const iamPolicies = new ibm.IamPolicyClient(config, { authenticator: iam });
   const policies = Object.assign(iamPolicies, { accountId: () => ibm.accountIdOf(iam) });
   const resourceManager = new ibm.ResourceManagerClient(config, { authenticator: iam });
-  const resourceGroups = { named: (name: string, options?: { signal?: AbortSignal }) => resourceManager.listResourceGroups({ name }, options), list: (options?: { signal?: AbortSignal }) => resourceManager.listResourceGroups({}, options) };
+  // One look-up per group name and deployment: a thousand collectors in group "default" ask once. A failed one is
+  // not kept, so the next Check asks again.
+  const byName = new Map<string, ReturnType<typeof resourceManager.listResourceGroups>>();
+  const named = (name: string, options?: { signal?: AbortSignal }) => {
+    let groups = byName.get(name);
+    if (!groups) {
+      groups = resourceManager.listResourceGroups({ name }, options);
+      byName.set(name, groups);
+      groups.catch(() => byName.delete(name));
+    }
+    return groups;
+  };
+  const resourceGroups = { named, list: (options?: { signal?: AbortSignal }) => resourceManager.listResourceGroups({}, options) };
   const deployment = new Deployment((filters, options) => vpc.listCollectors(filters, options));
   return { region: config.region, deployment, clients: { vpc, tags, topology, targets: new ibm.TargetIndex(vpc, topology), policies, resourceGroups, ...(config.cos ? { buckets: bucketReads(config) } : {}) } };
 }

@@ -9,6 +9,7 @@
 import type { Collector, TargetType, VpcTopology } from '../../ibm/types';
 import { PRECEDENCE, SUSPENDED_COLLECTOR_HOLDS_ITS_PLACE, diffResolutions, overlay, resolve, summarizeChanges } from '../../precedence';
 import { specOf, topologyOf } from '../../model/liveState';
+import { TARGET_WORDS } from '../../model/collectorRules';
 import type { CollectorSpec, InterfaceChange, Level, Resolution } from '../../precedence/types';
 import type { PlanInput, PlannedCollector, Unresolved } from './inputs';
 
@@ -459,16 +460,7 @@ function unknownRow(collectorId: string, targetId: string, refs: Map<string, Col
 }
 
 export function describeTarget(t: TargetRef): string {
-  const kind: Record<TargetRef['type'], string> = {
-    vpc: 'VPC',
-    subnet: 'subnet',
-    instance: 'instance',
-    network_interface: 'network interface',
-    virtual_network_interface: 'virtual network interface',
-    instance_network_attachment: 'network attachment',
-    unknown: 'target',
-  };
-  return `${kind[t.type]} ${t.name}`;
+  return `${t.type === 'unknown' ? 'target' : TARGET_WORDS[t.type]} ${t.name}`;
 }
 
 /** The exit status the model calls for (see planCommand.ts). */
