@@ -42,7 +42,7 @@ export interface GetFlowLogCollectorsArgs {
      */
     name?: string;
     /**
-     * Only collectors in this resource group (id).
+     * Only collectors in this resource group (its id or name).
      */
     resourceGroup?: string;
     /**
@@ -110,7 +110,7 @@ export interface GetFlowLogCollectorsOutputArgs {
      */
     name?: pulumi.Input<string>;
     /**
-     * Only collectors in this resource group (id).
+     * Only collectors in this resource group (its id or name).
      */
     resourceGroup?: pulumi.Input<string>;
     /**

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
+import { NAMES_RETRY } from '../../provider/src/cli/logs/names';
 import { startEmulator, type RunningEmulator } from '../../emulator/src';
 import { EmulatorClient } from '../support/emulator';
 import { writeScenario } from '../support/emulatorFlowLogs';
@@ -119,6 +121,26 @@ describe('ibm-flowlogs logs: connection flags, names and COS failures', function
       expect(r.stderr).to.match(new RegExp(`^ibm-flowlogs logs: warning: ids without names: could not read the VPC API at ${dead}: .*ECONNREFUSED`));
       expect(r.stderr).not.to.contain('some-key-4321');
       expect(r.stdout).to.match(new RegExp(`^${nic}\\s+\\d`, 'm'));
+    });
+
+    it('a VPC API answering 503 is asked twice, not six times as the provider would: the names are a decoration', async () => {
+      // A real local server standing in for a VPC API in trouble; the emulator's IAM gives the token.
+      const paths: string[] = [];
+      const server = createHttpServer((req, res) => {
+        paths.push(`${req.method} ${String(req.url).split('?')[0]}`);
+        res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'service_unavailable', message: 'try later' }] }));
+      });
+      await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+      try {
+        const vpc = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+        const ep = client.endpoints;
+        const r = await runCli(['logs', '--bucket', 'bucket-c', '--cos-endpoint', ep.cosEndpoint, '--vpc-endpoint', vpc, '--iam-endpoint', ep.iamEndpoint], { ...hmacEnv(), IBMCLOUD_API_KEY: ep.apiKey });
+        expect(r.code, r.stderr).to.equal(0);
+        expect(r.stderr).to.match(new RegExp(`^ibm-flowlogs logs: warning: ids without names: could not read the VPC API at ${vpc}: `));
+        expect(paths.filter((p) => p === 'GET /v1/vpcs')).to.have.length(NAMES_RETRY.maxAttempts).and.to.have.length(2);
+      } finally {
+        await new Promise<void>((res) => server.close(() => res()));
+      }
     });
 
     it('AccessDenied with the API key (a token from another IAM) says which IAM role reading flow logs needs', async () => {

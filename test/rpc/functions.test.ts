@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { COLLECTOR_FN, COLLECTORS_FN, rpcError, useFixture } from './support/fixture';
+import { secret } from './support/plugin';
 
 describe('rpc: Invoke of the functions', () => {
   const fx = useFixture();
@@ -100,6 +101,28 @@ describe('rpc: Invoke of the functions', () => {
       resourceGroup: f.ids.defaultGroup,
       createdAt: st.created_at,
     });
+  });
+
+  it('getFlowLogCollectors takes a resource group by name, as a collector does: one Resource Manager look-up, the API filter by id', async () => {
+    const f = fx();
+    const { vpc, subnet, inst } = await seed();
+    await f.clearRequests();
+    for (let k = 0; k < 2; k++) {
+      const byName = await f.invoke(COLLECTORS_FN, { resourceGroup: 'default' });
+      expect(byName.failures).to.deep.equal([]);
+      expect(byName.ret.collectors.map((c: any) => c.id)).to.deep.equal([vpc.id, subnet.id, inst.id]);
+    }
+    expect((await f.invoke(COLLECTORS_FN, { resourceGroup: 'network' })).ret.collectors).to.deep.equal([]);
+    const counts = await f.requestCounts();
+    expect(Object.entries(counts).filter(([route]) => route.includes('/v2/resource_groups')).map(([, n]) => n)).to.deep.equal([2]); // "default" once, "network" once
+
+    const unknown = await f.invoke(COLLECTORS_FN, { resourceGroup: 'defualt', targetType: 'router' });
+    expect(unknown.ret).to.deep.equal({});
+    expect(unknown.failures.map((x) => x.property)).to.deep.equal(['targetType', 'resourceGroup']);
+    expect(unknown.failures[1].reason).to.match(/^no resource group is named "defualt" in the API key's account; the account's groups: "default", "network"\. /);
+    const hidden = await f.invoke(COLLECTORS_FN, { resourceGroup: secret('hidden-group') });
+    expect(hidden.failures.map((x) => x.property)).to.deep.equal(['resourceGroup']);
+    expect(hidden.failures[0].reason).to.include('(secret)').and.not.include('hidden');
   });
 
   it('getFlowLogCollectors refuses a bad filter with its property path', async () => {

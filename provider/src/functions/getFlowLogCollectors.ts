@@ -1,4 +1,5 @@
 import type { CollectorFilters, TargetType } from '../ibm/types';
+import { resolveResourceGroup } from '../model/resourceGroups';
 import { InputError } from '../shared/failures';
 import { stringArgs, summary } from './summary';
 import type { FunctionServices, FunctionType } from './types';
@@ -16,10 +17,16 @@ const FILTERS: Record<string, keyof CollectorFilters> = {
 const TARGET_TYPES: TargetType[] = ['vpc', 'subnet', 'instance', 'network_interface', 'virtual_network_interface', 'instance_network_attachment'];
 
 /** Every collector matching the API's filters, all pages. */
-async function getFlowLogCollectors(args: Record<string, unknown>, services: FunctionServices) {
+async function getFlowLogCollectors(args: Record<string, unknown>, services: FunctionServices, secret: ReadonlySet<string> = new Set()) {
   const { values, failures } = stringArgs(args, Object.keys(FILTERS));
   if (values.targetType !== undefined && !TARGET_TYPES.includes(values.targetType as TargetType)) {
     failures.push({ property: 'targetType', reason: `"${values.targetType}" is not one of ${TARGET_TYPES.join(', ')}` });
+  }
+  // A group by name, as a collector's resourceGroup takes it: the API's filter takes the id.
+  if (values.resourceGroup !== undefined) {
+    const group = await resolveResourceGroup(values.resourceGroup, services, secret.has('resourceGroup'));
+    if ('failure' in group) failures.push(group.failure);
+    else values.resourceGroup = group.id;
   }
   if (failures.length > 0) throw new InputError(failures);
   const filters: CollectorFilters = {};

@@ -1,4 +1,5 @@
 import type { LiveSources } from '../model/liveState';
+import type { ResourceGroupReads } from '../model/resourceGroups';
 /**
  * Provider functions (Invoke): one module per token, each a `FunctionType` registered in table.ts, which rpc/
  * dispatches through. A function gets its decoded arguments and the IBM clients it reads with; it answers data, or
@@ -20,6 +21,8 @@ export interface FunctionServices {
   topology: { read(vpcId: string, options?: Call): Promise<VpcTopology> };
   /** What an id or CRN names, from a per-process index of the region's topology. */
   targets: { resolve(idOrCrn: string, options?: Call): Promise<ResolvedTarget | undefined>; named(name: string, options?: Call): Promise<ResolvedTarget[]> };
+  /** Resource groups by name (Resource Manager), one look-up per name and deployment. */
+  resourceGroups: ResourceGroupReads;
   /** The provider's region (for messages). */
   region: string;
   signal: AbortSignal;
@@ -30,5 +33,6 @@ export interface FunctionType {
   token: string;
   /** The argument names the function takes (schema.json's `inputs`). */
   args: readonly string[];
-  invoke(args: Record<string, unknown>, services: FunctionServices): Promise<Record<string, unknown>>;
+  /** `secret`: the arguments that arrived secret, never shown in a failure. */
+  invoke(args: Record<string, unknown>, services: FunctionServices, secret?: ReadonlySet<string>): Promise<Record<string, unknown>>;
 }

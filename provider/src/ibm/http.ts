@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { raceAbort, sleep } from './abort';
 import { IbmAbortError, IbmAccessDeniedError, IbmApiError, IbmError, IbmResponseError, IbmTransportError } from './errors';
-import { backoffDelay, retryDelay, type HttpMethod } from './retryPolicy';
+import { backoffDelay, retryDelay, type HttpMethod, type RetryPolicy } from './retryPolicy';
 
 /**
  * The HTTP core the IBM clients share: one axios instance with keep-alive agents, the IAM header on every request,
@@ -29,6 +29,8 @@ export interface HttpCoreOptions {
   defaultQuery?: Record<string, string>;
   /** Per-request timeout. @default 60 s */
   timeoutMs?: number;
+  /** Overrides of the retry policy (RETRY in retryPolicy.ts) for every request of this client. */
+  retryPolicy?: Partial<RetryPolicy>;
 }
 
 /**
@@ -64,7 +66,7 @@ export interface HttpResponse<T> {
  * SDKs (tagging.ts), so every IBM call behaves the same.
  */
 export async function retrying<T>(
-  spec: { method: string; retry?: RetryMode },
+  spec: { method: string; retry?: RetryMode; policy?: Partial<RetryPolicy> },
   auth: AuthorizationSource,
   once: (onHeader: (header: string) => void) => Promise<T>,
   wait: (ms: number) => Promise<void>,
@@ -84,7 +86,8 @@ export async function retrying<T>(
         continue;
       }
       const mode = spec.retry ?? 'default';
-      const delay = mode === 'never' ? undefined : mode === 'idempotent' ? backoffDelay({ attempt, error }) : retryDelay({ attempt, method: spec.method, error });
+      const { policy } = spec;
+      const delay = mode === 'never' ? undefined : mode === 'idempotent' ? backoffDelay({ attempt, error, policy }) : retryDelay({ attempt, method: spec.method, error, policy });
       if (delay === undefined) throw error;
       await wait(delay);
     }
@@ -135,7 +138,7 @@ export class HttpCore {
 
   /** One request with re-authentication and retries; resolves with a 2xx answer, rejects with an IbmError. */
   request<T>(spec: RequestSpec): Promise<HttpResponse<T>> {
-    return retrying(spec, this.options.auth, (onHeader) => this.attempt<T>(spec, onHeader), (ms) => this.sleep(ms, spec));
+    return retrying({ ...spec, policy: this.options.retryPolicy }, this.options.auth, (onHeader) => this.attempt<T>(spec, onHeader), (ms) => this.sleep(ms, spec));
   }
 
   /** Exactly one HTTP exchange (after getting the IAM header); typed errors, no retry. */

@@ -2,7 +2,7 @@ import { idOfCrn, isCrn, targetTypeOfCrn } from './crn';
 import { IbmAbortError, IbmApiError, IbmConflictError, IbmEndpointError, IbmInvalidIdError, IbmNotFoundError, IbmResponseError, IbmTransportError, isIbmNotFound } from './errors';
 import { HttpCore, type HttpResponse, type RequestSpec } from './http';
 import { IamTokenSource } from './iam';
-import { backoffDelay } from './retryPolicy';
+import { backoffDelay, type RetryPolicy } from './retryPolicy';
 import type {
   CallOptions,
   Collector,
@@ -53,6 +53,8 @@ export interface VpcClientOptions {
   /** Shares one token cache between clients (VPC and Global Tagging); one is made from the connection otherwise. */
   authenticator?: IamTokenSource;
   userAgent?: string;
+  /** Overrides of the retry policy (retryPolicy.ts RETRY) for this client's requests. */
+  retryPolicy?: Partial<RetryPolicy>;
 }
 
 type Json = Record<string, unknown>;
@@ -73,6 +75,7 @@ export class VpcClient {
       auth: this.authenticator,
       userAgent: options.userAgent,
       defaultQuery: { version: VPC_API_VERSION, generation: '2' },
+      ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
     });
   }
 

@@ -65,7 +65,7 @@ export function checkActive(value: unknown, path = 'active'): Failure[] {
   return typeof value === 'boolean' ? [] : [{ property: path, reason: `must be true or false, received ${show(value)}` }];
 }
 
-/** A resource group id; anything else is a name, looked up at Check (resources/flowLogCollector/resourceGroup.ts). */
+/** A resource group id; anything else is a name, looked up through Resource Manager (model/resourceGroups.ts). */
 export function isResourceGroupId(value: string): boolean {
   return RESOURCE_GROUP_RULE.test(value);
 }

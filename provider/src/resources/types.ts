@@ -8,6 +8,7 @@ import type { Deployment } from '../model/deployment';
 import type { AuthorizationPolicy, FlowLogsAuthorizationSpec } from '../ibm/bucketAuthorization';
 import type { Collector, CollectorFilters, CollectorPatch, CollectorPrototype, ResolvedTarget, VpcTopology } from '../ibm/types';
 import type { ManagedCollectors } from '../model/managed';
+import type { ResourceGroupReads } from '../model/resourceGroups';
 import type { Failure } from '../shared/failures';
 import type { Outputs, PropertyBag } from './properties';
 
@@ -48,13 +49,8 @@ export interface Clients {
     getPolicy(id: string, options?: Call): Promise<AuthorizationPolicy | undefined>;
     deletePolicy(id: string, options?: Call): Promise<boolean>;
   };
-  /** Resource Manager: the API key's account's resource groups, for `resourceGroup` given by name. */
-  resourceGroups: {
-    /** The groups with this exact name (Resource Manager's `name` filter). */
-    named(name: string, options?: Call): Promise<Array<{ id: string; name: string }>>;
-    /** Every group of the account. */
-    list(options?: Call): Promise<Array<{ id: string; name: string }>>;
-  };
+  /** Resource Manager: the account's resource groups, for `resourceGroup` given by name. */
+  resourceGroups: ResourceGroupReads;
   /** COS reads for preview's bucket pre-flight; absent when no COS access is configured (`cosEndpoint`). */
   buckets?: {
     exists(bucket: string, options?: Call): Promise<boolean>;

@@ -26,16 +26,18 @@ export function connect(config: ProviderConfig): Configured {
   // One look-up per group name and deployment: a thousand collectors in group "default" ask once. A failed one is
   // not kept, so the next Check asks again.
   const byName = new Map<string, ReturnType<typeof resourceManager.listResourceGroups>>();
+  // The names found, by id: a preview shows the group's name of a collector whose group was given by name.
+  const names = new Map<string, string>();
   const named = (name: string, options?: { signal?: AbortSignal }) => {
     let groups = byName.get(name);
     if (!groups) {
       groups = resourceManager.listResourceGroups({ name }, options);
       byName.set(name, groups);
-      groups.catch(() => byName.delete(name));
+      groups.then((found) => found.forEach((g) => g.name === name && names.set(g.id, g.name))).catch(() => byName.delete(name));
     }
     return groups;
   };
-  const resourceGroups = { named, list: (options?: { signal?: AbortSignal }) => resourceManager.listResourceGroups({}, options) };
+  const resourceGroups = { named, list: (options?: { signal?: AbortSignal }) => resourceManager.listResourceGroups({}, options), nameOf: (id: string) => names.get(id) };
   const deployment = new Deployment((filters, options) => vpc.listCollectors(filters, options));
   return { region: config.region, deployment, clients: { vpc, tags, topology, targets: new ibm.TargetIndex(vpc, topology), policies, resourceGroups, ...(config.cos ? { buckets: bucketReads(config) } : {}) } };
 }
@@ -96,7 +98,7 @@ export class ProcessContext implements ProviderContext {
   functionServices(): FunctionServices {
     const configured = this.configured;
     if (!configured) throw new NotConfiguredError();
-    const { vpc, topology, targets } = configured.clients;
-    return { vpc, topology, targets, deployment: configured.deployment, region: configured.region, signal: this.signal };
+    const { vpc, topology, targets, resourceGroups } = configured.clients;
+    return { vpc, topology, targets, resourceGroups, deployment: configured.deployment, region: configured.region, signal: this.signal };
   }
 }

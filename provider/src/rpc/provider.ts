@@ -227,7 +227,7 @@ export class ProviderServer {
         const problems: Failure[] = [...args.unknown].map((key) => ({ property: keyPath(key), reason: 'must be known: function arguments cannot be unknown' }));
         if (problems.length > 0) return res.setFailuresList(failures(problems));
         try {
-          const ret = await fn.invoke(args.values, this.context.functionServices());
+          const ret = await fn.invoke(args.values, this.context.functionServices(), args.secret);
           res.setReturn(toStruct(encodeOutputs(ret, this.encoding(new Set(), {}))));
         } catch (error) {
           if (!(error instanceof InputError)) throw error;

@@ -10,7 +10,7 @@ import { COLLECTOR_NAMES } from './naming';
 import { ownershipOf, takenReason } from './ownership';
 import { holderFor, registerPlanned } from './planned';
 import { INPUT_KEYS, type InputKey, REQUIRED_KEYS } from './properties';
-import { resolveResourceGroup } from './resourceGroup';
+import { resolveResourceGroup } from '../../model/resourceGroups';
 import { type CollectorServices, servicesOf } from './services';
 
 const CHECKS: Record<InputKey, (value: unknown) => Failure[]> = COLLECTOR_VALUE_CHECKS;

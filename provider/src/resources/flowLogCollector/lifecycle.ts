@@ -13,7 +13,7 @@ import { outputsOf } from './outputs';
 import { CREATE_BEFORE_DELETE_HINT, createBeforeDeleteWarning, ownershipOf } from './ownership';
 import { foreseenCoverage } from './planned';
 import { predict } from './preview';
-import { resolveResourceGroup } from './resourceGroup';
+import { resolveResourceGroup } from '../../model/resourceGroups';
 import { DEFAULT_TIMEOUT_SECONDS } from './properties';
 import { type CollectorServices, requireServices } from './services';
 import { type CollectorTags, NO_TAGS, readTags, syncTags, TagSyncError, tagsOf } from './tagging';

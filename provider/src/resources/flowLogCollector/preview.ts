@@ -3,6 +3,12 @@ import { UNKNOWN } from '../../shared/values';
 import type { Outputs, PropertyBag } from '../properties';
 import type { CollectorServices } from './services';
 
+/** A group given by name (Check resolved it to the id the inputs hold) keeps that name; any other is unknown. */
+function groupName(group: unknown, inputs: PropertyBag, services: CollectorServices): unknown {
+  if (typeof group !== 'string' || inputs.unknown.has('resourceGroup') || inputs.secret.has('resourceGroup')) return UNKNOWN;
+  return services.resourceGroups.nameOf(group) ?? UNKNOWN;
+}
+
 /** What a preview predicts: the inputs as given, the rest left unknown. Calls nothing that mutates. */
 export async function predict(inputs: PropertyBag, services: CollectorServices, base: Outputs = {}): Promise<Outputs> {
   const v = inputs.values;
@@ -22,7 +28,7 @@ export async function predict(inputs: PropertyBag, services: CollectorServices, 
     name: known('name', v.name),
     active: known('active', v.active ?? true),
     resourceGroup: inputs.unknown.has('resourceGroup') ? UNKNOWN : v.resourceGroup ?? base.resourceGroup ?? UNKNOWN,
-    resourceGroupName: v.resourceGroup === undefined || v.resourceGroup === base.resourceGroup ? base.resourceGroupName ?? UNKNOWN : UNKNOWN,
+    resourceGroupName: v.resourceGroup === undefined || v.resourceGroup === base.resourceGroup ? base.resourceGroupName ?? UNKNOWN : groupName(v.resourceGroup, inputs, services),
     tags: known('tags', v.tags ?? []),
     accessTags: known('accessTags', v.accessTags ?? []),
     crn: base.crn ?? UNKNOWN,

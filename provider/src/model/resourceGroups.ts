@@ -1,6 +1,17 @@
-import { isResourceGroupId } from '../../model/collectorRules';
-import { type Failure, show } from '../../shared/failures';
-import type { CollectorServices } from './services';
+import { type Failure, show } from '../shared/failures';
+import { isResourceGroupId } from './collectorRules';
+
+type Call = { signal?: AbortSignal };
+
+/** Resource Manager: the API key's account's resource groups, for `resourceGroup` given by name. */
+export interface ResourceGroupReads {
+  /** The groups with this exact name (Resource Manager's `name` filter). */
+  named(name: string, options?: Call): Promise<Array<{ id: string; name: string }>>;
+  /** Every group of the account. */
+  list(options?: Call): Promise<Array<{ id: string; name: string }>>;
+  /** The name a group id was found by through named() in this deployment (no request); undefined otherwise. */
+  nameOf(id: string): string | undefined;
+}
 
 /** Up to this many groups, the message lists them all by name. */
 const LIST_GROUPS_UP_TO = 10;
@@ -8,12 +19,12 @@ const LIST_GROUPS_UP_TO = 10;
 export type GroupLookup = { id: string } | { failure: Failure };
 
 /**
- * `resourceGroup` as the state keeps it: an id as given, a name resolved to its group's id. Check does this, so the
- * checked inputs (what Diff compares with the recorded id, and what the engine stores) carry the id: the name of the
- * group a collector is already in is then no change, in every later preview.
+ * `resourceGroup` as IBM's API takes it: an id as given, a name resolved to its group's id. A collector's Check does
+ * this, so the checked inputs (what Diff compares with the recorded id, and what the engine stores) carry the id: the
+ * name of the group a collector is already in is then no change, in every later preview. getFlowLogCollectors too.
  * @param secret the value arrived secret: never shown in a message
  */
-export async function resolveResourceGroup(value: string, services: CollectorServices, secret: boolean): Promise<GroupLookup> {
+export async function resolveResourceGroup(value: string, services: { resourceGroups: ResourceGroupReads; signal?: AbortSignal }, secret: boolean): Promise<GroupLookup> {
   if (isResourceGroupId(value)) return { id: value };
   const shown = secret ? 'the (secret) resource group name' : `resource group name ${show(value)}`;
   let named: Array<{ id: string; name: string }>;
